@@ -1,0 +1,22 @@
+/* Builds DOM nodes from plain values. Tend never turns strings into HTML: the CSP's
+   Trusted Types rule would refuse it, and text is always set as text. */
+
+/**
+ * Create an element.
+ * @param {string} tag
+ * @param {Record<string, unknown>} [props] attributes; `on<event>` keys add listeners
+ * @param {...(Node|string|null|undefined|false)} children
+ */
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on") && typeof value === "function") {
+      element.addEventListener(name.slice(2).toLowerCase(), value);
+    } else {
+      element.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  element.append(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+  return element;
+}

@@ -1,0 +1,56 @@
+/* A small history router: same-origin links render views in <main> without a reload,
+   then focus moves to the new page's heading so screen readers announce it. */
+
+const routes = new Map();
+let notFound = null;
+
+export function route(path, view) {
+  routes.set(path, view);
+}
+
+export function fallback(view) {
+  notFound = view;
+}
+
+export function navigate(path, { replace = false } = {}) {
+  if (path !== location.pathname) {
+    history[replace ? "replaceState" : "pushState"]({}, "", path);
+  }
+  return render({ focus: true });
+}
+
+async function render({ focus }) {
+  const view = routes.get(location.pathname) || notFound;
+  const main = document.getElementById("main");
+  const { title, content } = await view();
+  main.replaceChildren(content);
+  document.title = title === "Tend" ? "Tend" : `${title} — Tend`;
+  if (focus) {
+    const heading = main.querySelector("h1");
+    (heading || main).focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
+}
+
+function isAppLink(anchor, event) {
+  return anchor
+    && anchor.origin === location.origin
+    && !anchor.hasAttribute("download")
+    && anchor.target !== "_blank"
+    && !event.defaultPrevented
+    && event.button === 0
+    && !(event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
+    && !anchor.pathname.startsWith("/api/");
+}
+
+export function start() {
+  document.addEventListener("click", (event) => {
+    const anchor = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!isAppLink(anchor, event)) return;
+    if (anchor.pathname === location.pathname && anchor.hash) return;
+    event.preventDefault();
+    navigate(anchor.pathname);
+  });
+  window.addEventListener("popstate", () => render({ focus: true }));
+  return render({ focus: false });
+}

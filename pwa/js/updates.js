@@ -1,0 +1,49 @@
+/* Registers the service worker and, when a new version is waiting, offers to reload —
+   never reloading under someone who is in the middle of something. */
+import { h } from "./dom.js";
+
+const CHECK_EVERY_MS = 60 * 60 * 1000;
+
+function offerReload(worker) {
+  const region = document.getElementById("update");
+  const reload = h("button", {
+    type: "button",
+    class: "button small-button",
+    onclick: () => {
+      reload.disabled = true;
+      navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
+      worker.postMessage({ type: "SKIP_WAITING" });
+    },
+  }, "Reload");
+  region.replaceChildren(
+    h("p", { role: "status" }, "A new version of Tend is ready."),
+    reload,
+  );
+  region.hidden = false;
+}
+
+function watchForWaiting(registration) {
+  if (registration.waiting && navigator.serviceWorker.controller) {
+    offerReload(registration.waiting);
+  }
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    if (!worker) return;
+    worker.addEventListener("statechange", () => {
+      // With no controller yet this is the first install, not an update.
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offerReload(worker);
+    });
+  });
+}
+
+export async function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return null;
+  const registration = await navigator.serviceWorker.register("/sw.js", { updateViaCache: "none" });
+  watchForWaiting(registration);
+  const check = () => registration.update().catch(() => {});
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") check();
+  });
+  setInterval(check, CHECK_EVERY_MS);
+  return registration;
+}

@@ -1,0 +1,29 @@
+/* Tend's service worker: wires events only; the strategies live in sw/strategies.js.
+   The server fills in BUILD (version and precache list, derived from the files in pwa/),
+   so this file's bytes change with every build and browsers notice the new version. */
+const BUILD = {{BUILD_JSON}};
+importScripts("{{ASSET_ROOT}}/sw/strategies.js");
+
+const strategies = self.TendStrategies.create(BUILD);
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(strategies.precache());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(strategies.removeOldCaches().then(() => self.clients.claim()));
+});
+
+self.addEventListener("message", (event) => {
+  const type = event.data && event.data.type;
+  if (type === "SKIP_WAITING") {
+    self.skipWaiting();
+  } else if (type === "GET_VERSION" && event.ports[0]) {
+    event.ports[0].postMessage({ version: BUILD.version });
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  const response = strategies.handle(event.request);
+  if (response) event.respondWith(response);
+});

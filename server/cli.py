@@ -1,0 +1,156 @@
+"""The ``tend`` command: serve, migrate, check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+import msgspec
+
+from server import __version__
+from server.settings import Settings, SettingsError, load_settings, redact_url, unknown_variables
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"tend: {error}", file=sys.stderr)
+        return 2
+    command: Callable[[Settings, argparse.Namespace], int] = args.command
+    return command(settings, args)
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    """Run Tend with uvicorn (migrations apply at start unless turned off)."""
+    import uvicorn
+
+    from server.app import create_app
+    from server.lib.logs import configure_logging
+
+    server = msgspec.structs.replace(
+        settings.server,
+        host=args.host or settings.server.host,
+        port=args.port or settings.server.port,
+    )
+    if not settings.server.public_url.startswith("https://") and (args.host or args.port):
+        server = msgspec.structs.replace(server, public_url=f"http://{server.host}:{server.port}")
+    settings = msgspec.structs.replace(settings, server=server)
+    configure_logging(settings.log)
+    print(f"Tend is starting at {server.public_url}", file=sys.stderr, flush=True)
+    options = {
+        "host": server.host,
+        "port": server.port,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+        "proxy_headers": False,
+    }
+    if args.reload:
+        os.environ.update({"TEND_HOST": server.host, "TEND_PORT": str(server.port)})
+        uvicorn.run("server.app:app_from_environment", factory=True, reload=True, **options)
+    else:
+        uvicorn.run(create_app(settings), **options)
+    return 0
+
+
+def migrate(settings: Settings, _: argparse.Namespace) -> int:
+    """Apply pending migrations and say what was done."""
+    from server.lib.db import close_engine, create_engine, open_engine
+    from server.lib.migrations import apply_migrations
+
+    async def run() -> list[str]:
+        engine = create_engine(settings.database)
+        await open_engine(engine)
+        try:
+            return await apply_migrations(engine, settings.database)
+        finally:
+            await close_engine(engine)
+
+    try:
+        applied = asyncio.run(run())
+    except Exception as error:
+        print(f"tend: migrations failed: {_reason(error)}", file=sys.stderr)
+        return 1
+    print(f"Applied {len(applied)} migration(s)." if applied else "The database is up to date.")
+    for name in applied:
+        print(f"  {name}")
+    return 0
+
+
+def check(settings: Settings, _: argparse.Namespace) -> int:
+    """Validate settings and reach the database; print what was found."""
+    from server.lib.db import close_engine, create_engine, open_engine, ping
+    from server.lib.migrations import pending_migrations
+    from server.web.build import PwaFiles
+
+    build = PwaFiles(settings.paths.pwa_dir).current()
+    print(f"Tend {__version__}")
+    print(f"  database:   {redact_url(settings.database.url)}")
+    print(f"  data dir:   {settings.paths.data_dir.resolve()}")
+    print(f"  public URL: {settings.server.public_url}")
+    print(f"  listens on: {settings.server.host}:{settings.server.port}")
+    print(
+        f"  PWA:        {settings.paths.pwa_dir} ({len(build.files)} files, build {build.version})"
+    )
+    for name, suggestion in unknown_variables(os.environ).items():
+        hint = f" (did you mean {suggestion}?)" if suggestion else ""
+        print(f"  warning:    {name} is not a Tend setting{hint}")
+
+    async def run() -> list[str]:
+        engine = create_engine(settings.database)
+        await open_engine(engine)
+        try:
+            await ping(engine, within=5)
+            return await pending_migrations(engine)
+        finally:
+            await close_engine(engine)
+
+    try:
+        pending = asyncio.run(run())
+    except Exception as error:
+        print(f"  database:   not reachable: {_reason(error)}")
+        return 1
+    print("  database:   reachable")
+    print(f"  migrations: {len(pending)} pending" if pending else "  migrations: up to date")
+    return 0
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError("use a whole number from 1 to 65535")
+    return int(value)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tend", description="Tend's server.")
+    parser.add_argument("--version", action="version", version=f"tend {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("serve", help="run Tend (applies migrations at start)")
+    run.add_argument("--host", help="address to listen on (default TEND_HOST or 127.0.0.1)")
+    run.add_argument("--port", type=_port, help="port to listen on (default TEND_PORT or 8000)")
+    run.add_argument(
+        "--reload", action="store_true", help="restart when code changes (development)"
+    )
+    run.set_defaults(command=serve)
+
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(command=migrate)
+    commands.add_parser("check", help="validate settings and reach the database").set_defaults(
+        command=check
+    )
+    return parser
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

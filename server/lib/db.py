@@ -1,0 +1,217 @@
+"""Database engines: SQLite (embedded default) and PostgreSQL, both through Piccolo.
+
+Piccolo's stock ``SQLiteEngine`` opens a new connection (and thread) for every query
+outside a transaction, sets no WAL, and begins transactions ``DEFERRED``. Tend's engine
+keeps connections for the life of the app instead: one writer, serialised by a lock, and a
+few readers; every connection uses WAL, ``synchronous=NORMAL``, a busy timeout and foreign
+keys, and every write begins ``IMMEDIATE`` so it takes the write lock up front rather than
+failing half-way on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import (
+    SQLiteEngine,
+    SQLiteTransaction,
+    TransactionType,
+    dict_factory,
+)
+from piccolo.querystring import QueryString
+
+from server.settings import DatabaseSettings
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_READERS = 2
+POSTGRES_POOL_MAX = 10
+_READ_PREFIXES = ("SELECT", "EXPLAIN")
+
+
+class TendSQLiteTransaction(SQLiteTransaction):
+    """A transaction on the engine's single writer connection, held under its lock."""
+
+    engine: TendSQLiteEngine
+
+    def __init__(
+        self,
+        engine: TendSQLiteEngine,
+        transaction_type: TransactionType = TransactionType.immediate,
+        allow_nested: bool = True,
+    ) -> None:
+        super().__init__(engine, transaction_type=transaction_type, allow_nested=allow_nested)
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        await self.engine.write_lock.acquire()
+        try:
+            self.connection = await self.engine.writer()
+            await self.begin()
+        except BaseException:
+            self.engine.write_lock.release()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception is None and not (self._committed or self._rolled_back):
+                await self.commit()
+        finally:
+            if self.connection.in_transaction:
+                await self.rollback()
+            self.engine.current_transaction.reset(self.context)
+            self.engine.write_lock.release()
+        return exception is None
+
+
+class TendSQLiteEngine(SQLiteEngine):
+    """SQLite with long-lived, tuned connections: one writer and a small pool of readers."""
+
+    def __init__(self, path: str | Path, readers: int = SQLITE_READERS) -> None:
+        super().__init__(path=str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        self.reader_count = readers
+        self.write_lock = asyncio.Lock()
+        self._open_lock = asyncio.Lock()
+        self._writer: aiosqlite.Connection | None = None
+        self._readers: asyncio.Queue[aiosqlite.Connection] | None = None
+        self._all: list[aiosqlite.Connection] = []
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        """A new, fully configured connection (Piccolo uses this for batches)."""
+        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection.row_factory = dict_factory  # type: ignore[assignment]
+        for pragma in (
+            f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+        ):
+            await connection.execute_fetchall(pragma)
+        return connection
+
+    async def start_connection_pool(self, **_: Any) -> None:
+        """Open the writer (switching the file to WAL) and the readers."""
+        async with self._open_lock:
+            if self._writer is not None:
+                return
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            writer = await self.get_connection()
+            await writer.execute_fetchall("PRAGMA journal_mode = WAL")
+            readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+            self._all = [writer]
+            for _ in range(self.reader_count):
+                reader = await self.get_connection()
+                self._all.append(reader)
+                readers.put_nowait(reader)
+            self._writer, self._readers = writer, readers
+
+    async def close_connection_pool(self) -> None:
+        """Close every connection; the last one to close checkpoints the WAL."""
+        async with self._open_lock:
+            connections, self._all = self._all, []
+            self._writer = self._readers = None
+            for connection in connections:
+                with suppress(sqlite3.Error, ValueError):
+                    await connection.close()
+
+    async def writer(self) -> aiosqlite.Connection:
+        if self._writer is None:
+            await self.start_connection_pool()
+        assert self._writer is not None
+        return self._writer
+
+    async def _reader_pool(self) -> asyncio.Queue[aiosqlite.Connection]:
+        if self._readers is None:
+            await self.start_connection_pool()
+        assert self._readers is not None
+        return self._readers
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> list[dict[str, Any]]:
+        """Run one statement outside a transaction: reads on a reader, writes on the writer."""
+        args = args or []
+        if query.lstrip().upper().startswith(_READ_PREFIXES):
+            readers = await self._reader_pool()
+            connection = await readers.get()
+            try:
+                async with connection.execute(query, args) as cursor:
+                    return list(await cursor.fetchall())
+            finally:
+                readers.put_nowait(connection)
+        async with self.transaction() as transaction:
+            return list(await transaction.connection.execute_fetchall(query, args))
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.immediate,
+        allow_nested: bool = True,
+    ) -> TendSQLiteTransaction:
+        """A write transaction; ``BEGIN IMMEDIATE`` unless told otherwise."""
+        return TendSQLiteTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
+
+
+def create_engine(database: DatabaseSettings) -> Engine:
+    """The engine the settings ask for. Opens nothing: see :func:`open_engine`."""
+    if database.is_sqlite:
+        return TendSQLiteEngine(database.sqlite_path)
+    return PostgresEngine(config={"dsn": database.url}, extensions=())
+
+
+async def open_engine(engine: Engine) -> None:
+    """Open connections for the life of the app.
+
+    PostgreSQL's pool starts empty, so an unreachable server does not stop Tend from
+    starting: ``/ready`` reports it, and connections come once the server is back.
+    """
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(
+            min_size=0, max_size=POSTGRES_POOL_MAX, timeout=5, command_timeout=30
+        )
+    else:
+        await engine.start_connection_pool()
+
+
+async def close_engine(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        if engine.pool is not None:
+            await engine.close_connection_pool()
+    else:
+        await engine.close_connection_pool()
+
+
+async def ping(engine: Engine, within: float = 2.0) -> None:
+    """Raise if the database does not answer a trivial query within ``within`` seconds."""
+    async with asyncio.timeout(within):
+        await engine.run_querystring(QueryString("SELECT 1"))
+
+
+def bind_engine(engine: Engine) -> None:
+    """Make ``engine`` the one every Tend table, and Piccolo's migration runner, uses."""
+    from piccolo.apps.migrations.tables import Migration
+
+    from server import piccolo_conf
+
+    os.environ["PICCOLO_CONF"] = "server.piccolo_conf"
+    piccolo_conf.DB = engine
+    Migration._meta.db = engine
+    for app_config in piccolo_conf.APP_REGISTRY.app_configs.values():
+        for table in app_config.table_classes:
+            table._meta.db = engine

@@ -1,0 +1,237 @@
+"""Settings, read from ``TEND_*`` environment variables and an optional ``.env`` file.
+
+Each concern has its own frozen msgspec Struct. Field names are renamed to the environment
+variable that sets them, so a validation error's path *is* the variable's name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+import msgspec
+from dotenv import dotenv_values
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
+BodyLimit = Annotated[int, msgspec.Meta(ge=1024, le=64 * 1024 * 1024)]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class SettingsError(Exception):
+    """A setting has a value Tend cannot use. The message names the variable."""
+
+
+class ServerSettings(
+    msgspec.Struct,
+    frozen=True,
+    rename={
+        "host": "TEND_HOST",
+        "port": "TEND_PORT",
+        "public_url": "TEND_PUBLIC_URL",
+        "max_body_bytes": "TEND_MAX_BODY_BYTES",
+    },
+):
+    """Where Tend listens and how it is reached."""
+
+    host: str = "127.0.0.1"
+    port: Port = 8000
+    public_url: str = ""
+    max_body_bytes: BodyLimit = 1024 * 1024
+
+    @property
+    def is_https(self) -> bool:
+        return self.public_url.startswith("https://")
+
+
+class DatabaseSettings(
+    msgspec.Struct,
+    frozen=True,
+    rename={"url": "TEND_DATABASE_URL", "migrate_on_start": "TEND_MIGRATE_ON_START"},
+):
+    """Which database, and whether ``tend serve`` applies migrations at start."""
+
+    url: str = ""
+    migrate_on_start: bool = True
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite:///")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.url.removeprefix("sqlite:///"))
+
+
+class LogSettings(
+    msgspec.Struct,
+    frozen=True,
+    rename={"level": "TEND_LOG_LEVEL", "format": "TEND_LOG_FORMAT"},
+):
+    """How much to log, and whether as JSON lines or readable text."""
+
+    level: LogLevel = "INFO"
+    format: Literal["json", "text"] = "json"
+
+
+class SecuritySettings(
+    msgspec.Struct, frozen=True, rename={"secure_cookies": "TEND_SECURE_COOKIES"}
+):
+    """Cookie hardening; ``Secure`` may only be relaxed for plain-HTTP development."""
+
+    secure_cookies: bool = True
+
+
+class PathSettings(
+    msgspec.Struct, frozen=True, rename={"data_dir": "TEND_DATA_DIR", "pwa_dir": "TEND_PWA_DIR"}
+):
+    """Where Tend keeps its data and finds the PWA's files."""
+
+    data_dir: Path = Path("data")
+    pwa_dir: Path | None = None
+
+
+class Settings(msgspec.Struct, frozen=True):
+    """All of Tend's settings, one Struct per concern."""
+
+    paths: PathSettings = PathSettings()
+    server: ServerSettings = ServerSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    log: LogSettings = LogSettings()
+    security: SecuritySettings = SecuritySettings()
+
+
+_SECTIONS: dict[str, type[msgspec.Struct]] = {
+    "paths": PathSettings,
+    "server": ServerSettings,
+    "database": DatabaseSettings,
+    "log": LogSettings,
+    "security": SecuritySettings,
+}
+
+_HINTS = {
+    "TEND_DATABASE_URL": "use sqlite:///path/to/tend.sqlite3 or postgresql://user@host:5432/name",
+    "TEND_PUBLIC_URL": "use the address people open, such as https://tend.example.org",
+    "TEND_PORT": "use a whole number from 1 to 65535",
+    "TEND_MAX_BODY_BYTES": "use a whole number of bytes from 1024 to 67108864",
+    "TEND_LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
+    "TEND_LOG_FORMAT": "use json or text",
+    "TEND_MIGRATE_ON_START": "use true or false",
+    "TEND_SECURE_COOKIES": "use true or false",
+}
+_SECRET_BEARING = {"TEND_DATABASE_URL"}
+_NOT_SETTINGS = {"TEND_TEST_DATABASE_URL", "TEND_REQUIRE_BROWSER", "TEND_CHROMIUM"}
+
+
+def known_variables() -> set[str]:
+    """Every environment variable that sets something."""
+    names: set[str] = set()
+    for section in _SECTIONS.values():
+        names.update(field.encode_name for field in msgspec.structs.fields(section))
+    return names
+
+
+def unknown_variables(environ: Mapping[str, str]) -> dict[str, str | None]:
+    """``TEND_*`` names that set nothing, each with the closest known name if any."""
+    known = known_variables()
+    return {
+        name: next(iter(difflib.get_close_matches(name, known, n=1)), None)
+        for name in environ
+        if name.startswith("TEND_") and name not in known and name not in _NOT_SETTINGS
+    }
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def read_environment(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> dict[str, str]:
+    """``TEND_*`` variables from ``env_file`` (if it exists), overridden by ``environ``."""
+    merged: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    merged.update(os.environ if environ is None else environ)
+    return {k: v for k, v in merged.items() if k.startswith("TEND_")}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Read and validate settings.
+
+    Raises:
+        SettingsError: with one line naming the variable and what would work instead.
+    """
+    env = read_environment(environ, env_file)
+    if "TEND_LOG_LEVEL" in env:
+        env["TEND_LOG_LEVEL"] = env["TEND_LOG_LEVEL"].upper()
+    sections: dict[str, Any] = {}
+    for name, section in _SECTIONS.items():
+        wanted = {field.encode_name for field in msgspec.structs.fields(section)}
+        values = {k: v for k, v in env.items() if k in wanted and v != ""}
+        try:
+            sections[name] = msgspec.convert(values, section, strict=False)
+        except msgspec.ValidationError as error:
+            raise _explain(error, env) from None
+    settings = Settings(**sections)
+    return _resolve_defaults(settings, env)
+
+
+def _explain(error: msgspec.ValidationError, env: Mapping[str, str]) -> SettingsError:
+    match = re.search(r"at `\$\.(TEND_\w+)`", str(error))
+    if match is None:  # pragma: no cover - every field is renamed to its variable
+        return SettingsError(f"invalid settings: {error}")
+    name = match.group(1)
+    value = env.get(name, "")
+    shown = redact_url(value) if name in _SECRET_BEARING else value
+    detail = str(error).split(" - at ")[0]
+    hint = _HINTS.get(name, detail[0].lower() + detail[1:])
+    return SettingsError(f"{name}={shown!r} is not valid: {hint}")
+
+
+def _resolve_defaults(settings: Settings, env: Mapping[str, str]) -> Settings:
+    paths = settings.paths
+    pwa_dir = paths.pwa_dir or _default_pwa_dir()
+    if not (pwa_dir / "index.html").is_file():
+        raise SettingsError(f"TEND_PWA_DIR={str(pwa_dir)!r} is not valid: it has no index.html")
+    paths = msgspec.structs.replace(paths, pwa_dir=pwa_dir.resolve())
+
+    database = settings.database
+    url = database.url or f"sqlite:///{paths.data_dir / 'tend.sqlite3'}"
+    if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise _invalid("TEND_DATABASE_URL", url)
+    if url.startswith("sqlite:///") and len(url) == len("sqlite:///"):
+        raise _invalid("TEND_DATABASE_URL", url)
+    database = msgspec.structs.replace(database, url=url)
+
+    server = settings.server
+    public_url = server.public_url or f"http://{server.host}:{server.port}"
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _invalid("TEND_PUBLIC_URL", public_url)
+    server = msgspec.structs.replace(server, public_url=public_url.rstrip("/"))
+    return msgspec.structs.replace(settings, paths=paths, database=database, server=server)
+
+
+def _invalid(name: str, value: str) -> SettingsError:
+    shown = redact_url(value) if name in _SECRET_BEARING else value
+    return SettingsError(f"{name}={shown!r} is not valid: {_HINTS[name]}")
+
+
+def _default_pwa_dir() -> Path:
+    """The checkout's ``pwa/`` folder, or the copy a wheel carries inside the package."""
+    checkout = PACKAGE_DIR.parent / "pwa"
+    return checkout if checkout.is_dir() else PACKAGE_DIR / "_pwa"
