@@ -89,12 +89,20 @@ class SecuritySettings(
 
 
 class PathSettings(
-    msgspec.Struct, frozen=True, rename={"data_dir": "TEND_DATA_DIR", "pwa_dir": "TEND_PWA_DIR"}
+    msgspec.Struct, frozen=True, rename={"data": "TEND_DATA_DIR", "pwa": "TEND_PWA_DIR"}
 ):
     """Where Tend keeps its data and finds the PWA's files."""
 
-    data_dir: Path = Path("data")
-    pwa_dir: Path | None = None
+    data: str = "data"
+    pwa: str = ""
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.data)
+
+    @property
+    def pwa_dir(self) -> Path:
+        return Path(self.pwa)
 
 
 class Settings(msgspec.Struct, frozen=True):
@@ -204,10 +212,10 @@ def _explain(error: msgspec.ValidationError, env: Mapping[str, str]) -> Settings
 
 def _resolve_defaults(settings: Settings, env: Mapping[str, str]) -> Settings:
     paths = settings.paths
-    pwa_dir = paths.pwa_dir or _default_pwa_dir()
+    pwa_dir = paths.pwa_dir if paths.pwa else _default_pwa_dir()
     if not (pwa_dir / "index.html").is_file():
         raise SettingsError(f"TEND_PWA_DIR={str(pwa_dir)!r} is not valid: it has no index.html")
-    paths = msgspec.structs.replace(paths, pwa_dir=pwa_dir.resolve())
+    paths = msgspec.structs.replace(paths, pwa=str(pwa_dir.resolve()))
 
     database = settings.database
     url = database.url or f"sqlite:///{paths.data_dir / 'tend.sqlite3'}"

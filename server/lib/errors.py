@@ -106,7 +106,7 @@ def handle_http_exception(request: Request, error: HTTPException) -> Response[Er
         return error_response(
             request, 422, "validation_error", "Some of what was sent is not valid.", details
         )
-    if status == 400 and "JSON is malformed" in str(error.detail):
+    if status == 400 and _caused_by_bad_json(error):
         return error_response(request, 400, "malformed_json", "The request body is not valid JSON.")
     message = _MESSAGES.get(status) or HTTPStatus(status).phrase + "."
     headers = {
@@ -119,6 +119,15 @@ def handle_unexpected(request: Request, error: Exception) -> Response[ErrorBody]
     """Log the traceback on the server; tell the client only that it failed, and its id."""
     logger.error("unhandled error", exc_info=error)
     return error_response(request, 500, "internal_error", _MESSAGES[500])
+
+
+def _caused_by_bad_json(error: BaseException) -> bool:
+    cause = error.__cause__ or error.__context__
+    while cause is not None:
+        if isinstance(cause, msgspec.DecodeError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return "JSON is malformed" in str(error)
 
 
 def _detail(item: dict) -> ErrorDetail:

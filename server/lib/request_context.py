@@ -65,6 +65,7 @@ class RequestContextMiddleware:
                 "request",
                 extra={
                     "fields": {
+                        "request_id": request_id,
                         "method": scope["method"],
                         "route": _route(scope),
                         "status": status,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from litestar import Controller, HttpMethod, Request, Response, get, route
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 from litestar.exceptions import NotFoundException
 
 from server.web.build import SERVICE_WORKER, SHELL, PwaFiles, StaticFile
@@ -39,15 +40,21 @@ class PwaController(Controller):
     dependencies = {"pwa": Provide(provide_pwa, sync_to_thread=False)}
 
     @get("/sw.js", sync_to_thread=False)
-    def service_worker(self, request: Request, pwa: PwaFiles) -> Response[bytes]:
+    def service_worker(self, request: Request, pwa: NamedDependency[PwaFiles]) -> Response[bytes]:
         return file_response(request, pwa.current().entry(SERVICE_WORKER), NO_CACHE)
 
     @get(["/manifest.webmanifest", "/offline.html"], sync_to_thread=False)
-    def entry(self, request: Request, pwa: PwaFiles) -> Response[bytes]:
+    def entry(self, request: Request, pwa: NamedDependency[PwaFiles]) -> Response[bytes]:
         return file_response(request, pwa.current().entry(request.url.path.lstrip("/")), NO_CACHE)
 
     @get("/v/{version:str}/{path:path}", sync_to_thread=False)
-    def asset(self, request: Request, pwa: PwaFiles, version: str, path: str) -> Response[bytes]:
+    def asset(
+        self,
+        request: Request,
+        pwa: NamedDependency[PwaFiles],
+        version: FromPath[str],
+        path: FromPath[str],
+    ) -> Response[bytes]:
         build = pwa.current()
         file = build.asset(path.lstrip("/"))
         if file is None:
@@ -67,7 +74,9 @@ class PwaController(Controller):
         status_code=200,
         sync_to_thread=False,
     )
-    def shell(self, request: Request, pwa: PwaFiles, path: str = "/") -> Response[bytes]:
+    def shell(
+        self, request: Request, pwa: NamedDependency[PwaFiles], path: FromPath[str] = "/"
+    ) -> Response[bytes]:
         """The app shell for any page of the app; a JSON 404 for anything else."""
         wanted = request.method == HttpMethod.GET and (path == "/" or is_navigation(request))
         if not wanted or path == "/api" or path.startswith("/api/"):

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import json
+import logging
+
+from server.lib.logs import JsonFormatter, TextFormatter
+
+
+async def test_every_response_has_a_request_id(client):
+    ids = {(await client.get(path)).headers["x-request-id"] for path in ("/health", "/api/x", "/")}
+    assert len(ids) == 3
+    assert all(len(i) == 32 for i in ids)
+
+
+async def test_a_safe_incoming_request_id_is_kept_and_an_unsafe_one_replaced(client):
+    kept = await client.get("/health", headers={"x-request-id": "proxy-id-1234"})
+    assert kept.headers["x-request-id"] == "proxy-id-1234"
+    replaced = await client.get("/health", headers={"x-request-id": "bad id <script>"})
+    assert replaced.headers["x-request-id"] != "bad id"
+    assert len(replaced.headers["x-request-id"]) == 32
+
+
+async def test_access_log_line_is_structured_and_names_the_request(client, caplog):
+    caplog.set_level(logging.INFO, logger="tend.access")
+    response = await client.get("/ready?token=should-not-appear")
+    [record] = [r for r in caplog.records if r.name == "tend.access"]
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == response.headers["x-request-id"]
+    assert line["method"] == "GET"
+    assert line["route"] == "/ready"
+    assert line["status"] == 200
+    assert line["duration_ms"] >= 0
+    assert "should-not-appear" not in json.dumps(line)
+    assert "route=/ready" in TextFormatter().format(record)
+
+
+async def test_unmatched_paths_log_the_template_not_the_path(client, caplog):
+    caplog.set_level(logging.INFO, logger="tend.access")
+    await client.get("/invite/secret-token-value", headers={"accept": "text/html"})
+    [record] = [r for r in caplog.records if r.name == "tend.access"]
+    assert "secret-token-value" not in JsonFormatter().format(record)

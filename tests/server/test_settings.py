@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server.settings import SettingsError, load_settings, unknown_variables
+
+
+def test_defaults_give_embedded_sqlite_in_the_data_folder():
+    settings = load_settings(environ={}, env_file=None)
+    assert settings.database.url == "sqlite:///data/tend.sqlite3"
+    assert settings.database.migrate_on_start is True
+    assert settings.server.public_url == "http://127.0.0.1:8000"
+    assert (settings.paths.pwa_dir / "index.html").is_file()
+
+
+def test_values_are_read_and_converted_from_the_environment(tmp_path):
+    settings = load_settings(
+        environ={
+            "TEND_PORT": "9000",
+            "TEND_MIGRATE_ON_START": "false",
+            "TEND_LOG_LEVEL": "debug",
+            "TEND_PUBLIC_URL": "https://tend.example.org/",
+            "TEND_DATABASE_URL": "postgresql://tend@db:5432/tend",
+        },
+        env_file=None,
+    )
+    assert settings.server.port == 9000
+    assert settings.database.migrate_on_start is False
+    assert settings.log.level == "DEBUG"
+    assert settings.server.public_url == "https://tend.example.org"
+    assert settings.server.is_https
+    assert not settings.database.is_sqlite
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("TEND_PORT=9100\nTEND_HOST=0.0.0.0\n")
+    settings = load_settings(environ={"TEND_PORT": "9200"}, env_file=env_file)
+    assert settings.server.port == 9200
+    assert settings.server.host == "0.0.0.0"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("TEND_PORT", "abc", "TEND_PORT='abc' is not valid: use a whole number from 1 to 65535"),
+        ("TEND_PORT", "70000", "TEND_PORT='70000' is not valid"),
+        (
+            "TEND_DATABASE_URL",
+            "mysql://x",
+            "TEND_DATABASE_URL='mysql://x' is not valid: use sqlite",
+        ),
+        ("TEND_LOG_LEVEL", "loud", "TEND_LOG_LEVEL='LOUD' is not valid: use one of DEBUG"),
+        ("TEND_MIGRATE_ON_START", "perhaps", "TEND_MIGRATE_ON_START='perhaps' is not valid"),
+        ("TEND_PUBLIC_URL", "ftp://x", "TEND_PUBLIC_URL='ftp://x' is not valid"),
+        ("TEND_PWA_DIR", "/nonexistent", "TEND_PWA_DIR='/nonexistent' is not valid"),
+    ],
+)
+def test_a_bad_value_names_its_variable(name, value, expected):
+    with pytest.raises(SettingsError) as raised:
+        load_settings(environ={name: value}, env_file=None)
+    assert str(raised.value).startswith(expected)
+
+
+def test_a_database_password_is_never_echoed():
+    with pytest.raises(SettingsError) as raised:
+        load_settings(environ={"TEND_DATABASE_URL": "mysql://u:hunter2@h/d"}, env_file=None)
+    assert "hunter2" not in str(raised.value)
+    assert "***" in str(raised.value)
+
+
+def test_misspelt_variables_are_spotted():
+    assert unknown_variables({"TEND_DATABSE_URL": "x", "TEND_PORT": "1"}) == {
+        "TEND_DATABSE_URL": "TEND_DATABASE_URL"
+    }
+
+
+@pytest.mark.parametrize("variable", ["TEND_PORT=abc", "TEND_DATABASE_URL=mysql://x"])
+def test_tend_serve_exits_with_one_clear_line(variable, tmp_path):
+    name, value = variable.split("=", 1)
+    env = {**os.environ, name: value, "TEND_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "server.cli", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parents[2],
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"tend: {name}=")
+    assert "Traceback" not in result.stderr
