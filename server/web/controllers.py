@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import Controller, HttpMethod, Request, Response, get, route
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from server.web.build import SERVICE_WORKER, SHELL, PwaFiles, StaticFile
 

@@ -67,10 +67,14 @@ async def test_sqlite_write_transactions_begin_immediate(engine: TendSQLiteEngin
 @sqlite_only
 async def test_a_failed_sqlite_transaction_leaves_nothing_half_written(engine):
     await query(engine, "CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
-    with pytest.raises(sqlite3.IntegrityError):
+
+    async def two_inserts_the_second_invalid() -> None:
         async with engine.transaction():
             await query(engine, "INSERT INTO note (body) VALUES ({})", "kept?")
             await query(engine, "INSERT INTO note (body) VALUES (NULL)")
+
+    with pytest.raises(sqlite3.IntegrityError):
+        await two_inserts_the_second_invalid()
     assert await query(engine, "SELECT count(*) AS n FROM note") == [{"n": 0}]
     async with engine.transaction():  # the lock was released and the writer is usable
         await query(engine, "INSERT INTO note (body) VALUES ({})", "fine")
@@ -103,7 +107,9 @@ async def test_sqlite_writes_from_another_process_wait_rather_than_fail(engine):
         import sqlite3
         c = sqlite3.connect({engine.path!r}, timeout=5, isolation_level=None)
         for _ in range(200):
-            c.execute("BEGIN IMMEDIATE"); c.execute("INSERT INTO visit DEFAULT VALUES"); c.execute("COMMIT")
+            c.execute("BEGIN IMMEDIATE")
+            c.execute("INSERT INTO visit DEFAULT VALUES")
+            c.execute("COMMIT")
         """
     )
     process = await asyncio.create_subprocess_exec("python3", "-c", script)
@@ -136,7 +142,9 @@ def sample_app(tmp_path, monkeypatch):
 
             APP_CONFIG = AppConfig(
                 app_name="sample_domain",
-                migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+                migrations_folder_path=os.path.join(
+                    os.path.dirname(__file__), "piccolo_migrations"
+                ),
                 table_classes=[Sample],
             )
             """

@@ -47,7 +47,8 @@ async def test_a_non_navigation_request_for_an_unknown_path_is_a_json_404(client
 async def test_the_shell_has_no_inline_script_or_style_and_uses_versioned_assets(client):
     html = (await client.get("/", headers=NAVIGATE)).text
     assert "{{" not in html
-    assert "<style" not in html and " style=" not in html
+    assert "<style" not in html
+    assert " style=" not in html
     for script in re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S):
         assert script.strip() == "", "no inline script"
     assert re.search(r'src="/v/[0-9a-f]{16}/js/app\.js"', html)
@@ -91,7 +92,8 @@ async def test_manifest_is_valid_and_points_at_real_icons(client):
     assert manifest["start_url"] == "/"
     assert manifest["scope"] == "/"
     assert manifest["display"] == "standalone"
-    assert manifest["theme_color"] and manifest["background_color"]
+    assert manifest["theme_color"]
+    assert manifest["background_color"]
     sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     for icon in manifest["icons"]:
