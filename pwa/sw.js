@@ -2,7 +2,18 @@
    The server fills in BUILD (version and precache list, derived from the files in pwa/),
    so this file's bytes change with every build and browsers notice the new version. */
 const BUILD = {{BUILD_JSON}};
-importScripts("{{ASSET_ROOT}}/sw/strategies.js");
+const STRATEGIES_URL = "{{ASSET_ROOT}}/sw/strategies.js";
+
+// The worker's CSP requires Trusted Types too: this policy vouches for one URL only.
+const scripts = self.trustedTypes
+  ? self.trustedTypes.createPolicy("tend", {
+    createScriptURL(url) {
+      if (url !== STRATEGIES_URL) throw new TypeError(`Untrusted script URL: ${url}`);
+      return url;
+    },
+  })
+  : null;
+importScripts(scripts ? scripts.createScriptURL(STRATEGIES_URL) : STRATEGIES_URL);
 
 const strategies = self.TendStrategies.create(BUILD);
 

@@ -1,6 +1,7 @@
 /* Registers the service worker and, when a new version is waiting, offers to reload —
    never reloading under someone who is in the middle of something. */
 import { h } from "./dom.js";
+import { serviceWorkerUrl } from "./trusted.js";
 
 const CHECK_EVERY_MS = 60 * 60 * 1000;
 
@@ -38,7 +39,9 @@ function watchForWaiting(registration) {
 
 export async function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return null;
-  const registration = await navigator.serviceWorker.register("/sw.js", { updateViaCache: "none" });
+  const registration = await navigator.serviceWorker.register(serviceWorkerUrl(), {
+    updateViaCache: "none",
+  });
   watchForWaiting(registration);
   const check = () => registration.update().catch(() => {});
   document.addEventListener("visibilitychange", () => {

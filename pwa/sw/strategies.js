@@ -39,7 +39,8 @@
 
     async function fromCache(request) {
       const cache = await caches.open(cacheName);
-      return cache.match(request, { ignoreSearch: true });
+      // The shell varies by Accept and Sec-Fetch-Mode for HTTP caches; here any copy will do.
+      return cache.match(request, { ignoreSearch: true, ignoreVary: true });
     }
 
     async function navigation(request) {

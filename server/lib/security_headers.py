@@ -6,8 +6,9 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.settings import ServerSettings
 
-# Tend builds its pages with DOM calls, never HTML strings: Trusted Types with no policy
-# makes any string-to-HTML sink (innerHTML, document.write, …) throw.
+# Tend builds its pages with DOM calls, never HTML strings. Trusted Types make every
+# string-to-HTML or script-URL sink throw, save through the one policy "tend", which only
+# vouches for the service worker's fixed URL (pwa/js/trusted.js).
 _CSP = (
     "default-src 'self'",
     "script-src 'self'",
@@ -22,12 +23,11 @@ _CSP = (
     "frame-ancestors 'none'",
     "form-action 'self'",
     "require-trusted-types-for 'script'",
-    "trusted-types 'none'",
+    "trusted-types tend",
 )
 _PERMISSIONS = (
     "accelerometer=()",
     "autoplay=()",
-    "bluetooth=()",
     "browsing-topics=()",
     "camera=()",
     "display-capture=()",

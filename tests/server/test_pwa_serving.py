@@ -62,7 +62,7 @@ async def test_service_worker_is_served_fresh_with_its_build(client):
     assert response.headers["cache-control"] == "no-cache"
     build = build_json(response.text)
     assert re.fullmatch(r"[0-9a-f]{16}", build["version"])
-    assert f'importScripts("/v/{build["version"]}/sw/strategies.js")' in response.text
+    assert f'const STRATEGIES_URL = "/v/{build["version"]}/sw/strategies.js";' in response.text
 
 
 async def test_precache_list_is_derived_from_every_file_in_the_pwa_folder(client):

@@ -1,0 +1,39 @@
+"""After one visit with signal, Tend opens with none."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.axe import serious_violations
+from tests.browser.pages import TendApp
+
+pytestmark = pytest.mark.browser
+
+
+def test_after_one_online_visit_the_shell_reloads_offline(page, context, screenshot):
+    app = TendApp(page).open()
+    app.wait_until_ready_offline()
+
+    context.set_offline(True)
+    page.reload()
+    expect(app.heading).to_have_text("Welcome to Tend")
+    expect(app.offline_note).to_be_visible()
+    screenshot(page, "welcome-offline")
+    assert serious_violations(page) == []
+
+    page.goto("/support")
+    expect(app.heading).to_have_text("Get support now")
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(app.offline_note).to_be_hidden()
+
+
+def test_offline_fallback_page_is_precached(page, context):
+    app = TendApp(page).open()
+    app.wait_until_ready_offline()
+    context.set_offline(True)
+    html = page.evaluate("async () => (await (await caches.match('/offline.html')).text())")
+    assert "You're offline" in html
+    assert "tel:116123" in html
