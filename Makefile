@@ -1,4 +1,6 @@
 # Tend: `make run` serves Tend on the embedded SQLite database; `make test` runs every test.
+# The server and browser suites run as two pytest processes: Playwright's sync API keeps an
+# event loop running in its process, where pytest-asyncio's tests cannot start their own.
 SHELL := /bin/bash
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
@@ -27,7 +29,8 @@ run: $(INSTALLED)
 test: $(TEST_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	TEND_CHROMIUM="$$(bash scripts/find-chromium.sh)" $(BIN)/pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto tests/server $(PYTEST_ARGS)
+	TEND_CHROMIUM="$$(bash scripts/find-chromium.sh)" $(BIN)/pytest -n auto tests/browser $(PYTEST_ARGS)
 
 lint: $(TEST_INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -65,3 +65,9 @@ def make_settings(new_database_url, tmp_path) -> Callable[..., Settings]:
         return load_settings(environ=environ, env_file=None)
 
     return make
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run browser tests last: once Playwright's sync API starts, it keeps an event loop
+    running in this process, and async server tests cannot start their own after it."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
