@@ -40,8 +40,16 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     )
     if not settings.server.public_url.startswith("https://") and (args.host or args.port):
         server = msgspec.structs.replace(server, public_url=f"http://{server.host}:{server.port}")
-    settings = msgspec.structs.replace(settings, server=server)
     configure_logging(settings.log)
+    if settings.database.migrate_on_start:
+        try:
+            _apply_migrations(settings)
+        except Exception as error:
+            print(f"tend: cannot start: {_database_problem(error)}", file=sys.stderr)
+            return 1
+    # Applied just now; the app need not look again at start.
+    database = msgspec.structs.replace(settings.database, migrate_on_start=False)
+    settings = msgspec.structs.replace(settings, server=server, database=database)
     print(f"Tend is starting at {server.public_url}", file=sys.stderr, flush=True)
     options = {
         "host": server.host,
@@ -61,21 +69,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def migrate(settings: Settings, _: argparse.Namespace) -> int:
     """Apply pending migrations and say what was done."""
-    from server.lib.db import close_engine, create_engine, open_engine
-    from server.lib.migrations import apply_migrations
-
-    async def run() -> list[str]:
-        engine = create_engine(settings.database)
-        await open_engine(engine)
-        try:
-            return await apply_migrations(engine, settings.database)
-        finally:
-            await close_engine(engine)
-
     try:
-        applied = asyncio.run(run())
+        applied = _apply_migrations(settings)
     except Exception as error:
-        print(f"tend: migrations failed: {_reason(error)}", file=sys.stderr)
+        print(f"tend: migrations failed: {_database_problem(error)}", file=sys.stderr)
         return 1
     print(f"Applied {len(applied)} migration(s)." if applied else "The database is up to date.")
     for name in applied:
@@ -119,6 +116,27 @@ def check(settings: Settings, _: argparse.Namespace) -> int:
     print("  database:   reachable")
     print(f"  migrations: {len(pending)} pending" if pending else "  migrations: up to date")
     return 0
+
+
+def _apply_migrations(settings: Settings) -> list[str]:
+    from server.lib.db import close_engine, create_engine, open_engine
+    from server.lib.migrations import apply_migrations
+
+    async def run() -> list[str]:
+        engine = create_engine(settings.database)
+        await open_engine(engine)
+        try:
+            return await apply_migrations(engine, settings.database)
+        finally:
+            await close_engine(engine)
+
+    return asyncio.run(run())
+
+
+def _database_problem(error: BaseException) -> str:
+    if isinstance(error, OSError | TimeoutError) or "connect" in str(error).lower():
+        return f"the database cannot be reached ({_reason(error)}); check TEND_DATABASE_URL"
+    return _reason(error)
 
 
 def _reason(error: BaseException) -> str:

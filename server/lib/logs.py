@@ -64,5 +64,6 @@ def configure_logging(settings: LogSettings) -> None:
     for name in ("uvicorn", "uvicorn.error", "litestar"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    logging.captureWarnings(True)  # libraries' warnings become log records, not stray text
     # Tend writes its own access line (with the request id and no query string).
     logging.getLogger("uvicorn.access").disabled = True

@@ -66,3 +66,16 @@ def test_check_warns_about_a_misspelt_setting(tmp_path):
     assert (
         "TEND_DATABSE_URL is not a Tend setting (did you mean TEND_DATABASE_URL?)" in result.stdout
     )
+
+
+def test_serve_refuses_to_start_in_one_line_when_the_database_is_unreachable(tmp_path):
+    result = tend(
+        "serve",
+        TEND_DATABASE_URL="postgresql://nobody:secret@127.0.0.1:1/none",
+        TEND_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("tend: cannot start: the database cannot be reached")
+    assert "Traceback" not in result.stderr
+    assert "secret" not in result.stderr
