@@ -66,11 +66,14 @@ class TendSQLiteTransaction(SQLiteTransaction):
         if self._parent:
             return exception is None
         try:
-            if exception is None and not (self._committed or self._rolled_back):
-                await self.commit()
+            try:
+                if exception is None and not (self._committed or self._rolled_back):
+                    await self.commit()
+            finally:
+                if self.connection.in_transaction:
+                    await self.rollback()
         finally:
-            if self.connection.in_transaction:
-                await self.rollback()
+            # Whatever happened above, the next writer must not wait for ever.
             self.engine.current_transaction.reset(self.context)
             self.engine.write_lock.release()
         return exception is None

@@ -12,7 +12,14 @@ from piccolo.conf.apps import AppRegistry
 from piccolo.querystring import QueryString
 
 from server import piccolo_conf
-from server.lib.db import TendSQLiteEngine, bind_engine, close_engine, create_engine, open_engine
+from server.lib.db import (
+    TendSQLiteEngine,
+    TendSQLiteTransaction,
+    bind_engine,
+    close_engine,
+    create_engine,
+    open_engine,
+)
 from server.lib.migrations import apply_migrations, pending_migrations
 from tests.conftest import POSTGRES_URL
 
@@ -97,6 +104,25 @@ async def test_concurrent_writers_and_readers_never_see_a_locked_database(engine
     await asyncio.gather(*(write(i) for i in range(60)), *(read() for _ in range(60)))
     assert await query(engine, "SELECT count(*) AS c FROM tally") == [{"c": 60}]
     assert await query(engine, "SELECT n FROM counter") == [{"n": 60}]
+
+
+@sqlite_only
+async def test_the_write_lock_is_released_even_when_rollback_fails(engine, monkeypatch):
+    async def broken_rollback(self) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    async def failing_write() -> None:
+        async with engine.transaction():
+            raise ValueError("the service gave up")
+
+    monkeypatch.setattr(TendSQLiteTransaction, "rollback", broken_rollback)
+    with pytest.raises(sqlite3.OperationalError):
+        await failing_write()
+    monkeypatch.undo()
+    await (await engine.writer()).execute_fetchall("ROLLBACK")
+    assert not engine.write_lock.locked()
+    async with asyncio.timeout(2), engine.transaction():
+        await query(engine, "CREATE TABLE after_failure (id INTEGER)")
 
 
 @sqlite_only
