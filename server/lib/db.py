@@ -11,9 +11,12 @@ failing half-way on a lock upgrade.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
+from collections.abc import Awaitable
 from contextlib import suppress
+from contextvars import ContextVar, Token
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +33,57 @@ from piccolo.querystring import QueryString
 
 from server.settings import DatabaseSettings
 
+logger = logging.getLogger("tend.db")
 BUSY_TIMEOUT_MS = 5000
 SQLITE_READERS = 2
 POSTGRES_POOL_MAX = 10
 _READ_PREFIXES = ("SELECT", "EXPLAIN")
 
 
+async def _to_completion(awaitable: Awaitable[Any]) -> Any:
+    """Await a statement that must finish even if the caller is cancelled.
+
+    aiosqlite runs a queued statement whatever happens to the coroutine awaiting it, so a
+    cancelled ``BEGIN`` or ``COMMIT`` still happens. Waiting for it keeps the connection's
+    state known; the cancellation is re-raised afterwards.
+    """
+    task = asyncio.ensure_future(awaitable)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with suppress(Exception):
+            await task
+        raise
+
+
+class _LiveTransaction:
+    """Piccolo's ``current_transaction`` context variable, forgetting ended transactions.
+
+    Tasks started inside a transaction inherit the variable. While it is open they share
+    it (``gather`` inside a transaction works); once it has ended they must not keep using
+    the writer as if they held its lock, so for them there is no transaction.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._var: ContextVar[TendSQLiteTransaction | None] = ContextVar(name, default=None)
+
+    def get(self) -> TendSQLiteTransaction | None:
+        transaction = self._var.get()
+        return None if transaction is None or transaction.finished else transaction
+
+    def set(self, transaction: TendSQLiteTransaction | None) -> Token:
+        return self._var.set(transaction)
+
+    def reset(self, token: Token) -> None:
+        self._var.reset(token)
+
+
 class TendSQLiteTransaction(SQLiteTransaction):
-    """A transaction on the engine's single writer connection, held under its lock."""
+    """A write transaction on the engine's single writer connection, held under its lock.
+
+    Always ``IMMEDIATE`` (``EXCLUSIVE`` if asked): the writer takes SQLite's write lock
+    before it reads, so it never fails half-way on a lock upgrade.
+    """
 
     engine: TendSQLiteEngine
 
@@ -47,7 +93,10 @@ class TendSQLiteTransaction(SQLiteTransaction):
         transaction_type: TransactionType = TransactionType.immediate,
         allow_nested: bool = True,
     ) -> None:
+        if transaction_type is not TransactionType.exclusive:
+            transaction_type = TransactionType.immediate
         super().__init__(engine, transaction_type=transaction_type, allow_nested=allow_nested)
+        self.finished = False
 
     async def __aenter__(self) -> SQLiteTransaction:
         if self._parent is not None:
@@ -55,8 +104,11 @@ class TendSQLiteTransaction(SQLiteTransaction):
         await self.engine.write_lock.acquire()
         try:
             self.connection = await self.engine.writer()
-            await self.begin()
+            if self.connection.in_transaction:  # left open by a failure elsewhere
+                await _to_completion(self.connection.execute("ROLLBACK"))
+            await _to_completion(self.begin())
         except BaseException:
+            await self._abandon()
             self.engine.write_lock.release()
             raise
         self.context = self.engine.current_transaction.set(self)
@@ -66,17 +118,30 @@ class TendSQLiteTransaction(SQLiteTransaction):
         if self._parent:
             return exception is None
         try:
-            try:
-                if exception is None and not (self._committed or self._rolled_back):
-                    await self.commit()
-            finally:
-                if self.connection.in_transaction:
-                    await self.rollback()
+            if exception is None and not (self._committed or self._rolled_back):
+                try:
+                    await _to_completion(self.commit())
+                except BaseException:
+                    await self._abandon()
+                    raise
+            else:
+                await self._abandon()
         finally:
-            # Whatever happened above, the next writer must not wait for ever.
+            self.finished = True
             self.engine.current_transaction.reset(self.context)
             self.engine.write_lock.release()
         return exception is None
+
+    async def _abandon(self) -> None:
+        """Roll back if a transaction is still open; a failure here must not hide the first."""
+        connection = getattr(self, "connection", None)
+        if connection is None or not connection.in_transaction:
+            return
+        try:
+            await _to_completion(connection.execute("ROLLBACK"))
+            self._rolled_back = True
+        except Exception:
+            logger.exception("rollback failed; the next transaction will retry it")
 
 
 class TendSQLiteEngine(SQLiteEngine):
@@ -84,6 +149,7 @@ class TendSQLiteEngine(SQLiteEngine):
 
     def __init__(self, path: str | Path, readers: int = SQLITE_READERS) -> None:
         super().__init__(path=str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        self.current_transaction = _LiveTransaction(f"tend_sqlite_transaction_{path}")  # type: ignore[assignment]
         self.reader_count = readers
         self.write_lock = asyncio.Lock()
         self._open_lock = asyncio.Lock()
@@ -165,7 +231,7 @@ class TendSQLiteEngine(SQLiteEngine):
         transaction_type: TransactionType = TransactionType.immediate,
         allow_nested: bool = True,
     ) -> TendSQLiteTransaction:
-        """A write transaction; ``BEGIN IMMEDIATE`` unless told otherwise."""
+        """A write transaction: ``BEGIN IMMEDIATE`` (``EXCLUSIVE`` if asked)."""
         return TendSQLiteTransaction(
             engine=self, transaction_type=transaction_type, allow_nested=allow_nested
         )

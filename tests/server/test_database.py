@@ -7,6 +7,7 @@ import asyncio
 import sqlite3
 import textwrap
 
+import aiosqlite
 import pytest
 from piccolo.conf.apps import AppRegistry
 from piccolo.querystring import QueryString
@@ -14,7 +15,6 @@ from piccolo.querystring import QueryString
 from server import piccolo_conf
 from server.lib.db import (
     TendSQLiteEngine,
-    TendSQLiteTransaction,
     bind_engine,
     close_engine,
     create_engine,
@@ -107,22 +107,111 @@ async def test_concurrent_writers_and_readers_never_see_a_locked_database(engine
 
 
 @sqlite_only
-async def test_the_write_lock_is_released_even_when_rollback_fails(engine, monkeypatch):
-    async def broken_rollback(self) -> None:
-        raise sqlite3.OperationalError("disk I/O error")
+async def test_a_failing_rollback_neither_hides_the_error_nor_blocks_later_writes(
+    engine, monkeypatch
+):
+    await query(engine, "CREATE TABLE kept (n INTEGER)")
+    real_execute = aiosqlite.Connection.execute
+
+    def execute(self, sql, *args):
+        if sql == "ROLLBACK" and not getattr(execute, "failed", False):
+            execute.failed = True
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_execute(self, sql, *args)
 
     async def failing_write() -> None:
         async with engine.transaction():
+            await query(engine, "INSERT INTO kept (n) VALUES (1)")
             raise ValueError("the service gave up")
 
-    monkeypatch.setattr(TendSQLiteTransaction, "rollback", broken_rollback)
-    with pytest.raises(sqlite3.OperationalError):
+    monkeypatch.setattr(aiosqlite.Connection, "execute", execute)
+    with pytest.raises(ValueError, match="gave up"):
         await failing_write()
-    monkeypatch.undo()
-    await (await engine.writer()).execute_fetchall("ROLLBACK")
     assert not engine.write_lock.locked()
-    async with asyncio.timeout(2), engine.transaction():
-        await query(engine, "CREATE TABLE after_failure (id INTEGER)")
+    async with asyncio.timeout(2):  # the next writer rolls back what was left open
+        await query(engine, "INSERT INTO kept (n) VALUES (2)")
+    assert await query(engine, "SELECT n FROM kept") == [{"n": 2}]
+
+
+async def _writes_until_cancelled(engine, statement_to_cancel: str) -> asyncio.Task:
+    """A write transaction, cancelled while ``statement_to_cancel`` is queued."""
+    reached = asyncio.Event()
+    real_execute = aiosqlite.Connection.execute
+
+    def execute(self, sql, *args):
+        if sql.startswith(statement_to_cancel):
+            reached.set()
+        return real_execute(self, sql, *args)
+
+    async def write() -> None:
+        async with engine.transaction():
+            await query(engine, "INSERT INTO visit DEFAULT VALUES")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(aiosqlite.Connection, "execute", execute)
+        task = asyncio.create_task(write())
+        await reached.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    return task
+
+
+@sqlite_only
+@pytest.mark.parametrize(("statement", "rows_after"), [("BEGIN", 0), ("COMMIT", 1)])
+async def test_a_cancelled_request_leaves_the_writer_usable(engine, statement, rows_after):
+    """Cancelled at BEGIN, nothing is written; at COMMIT, the commit completes. Either way
+    the caller sees the cancellation and the next write works."""
+    await query(engine, "CREATE TABLE visit (id INTEGER PRIMARY KEY)")
+    await _writes_until_cancelled(engine, statement)
+    assert not engine.write_lock.locked()
+    assert not (await engine.writer()).in_transaction
+    assert await query(engine, "SELECT count(*) AS c FROM visit") == [{"c": rows_after}]
+    async with asyncio.timeout(2):
+        await query(engine, "INSERT INTO visit DEFAULT VALUES")
+
+
+@sqlite_only
+async def test_a_task_outliving_its_transaction_does_not_write_into_the_next_one(engine):
+    await query(engine, "CREATE TABLE event (who TEXT)")
+    a_done, b_open = asyncio.Event(), asyncio.Event()
+
+    async def late_audit() -> None:  # started inside A's transaction, runs after it ends
+        await b_open.wait()
+        await query(engine, "INSERT INTO event VALUES ('audit for A')")
+
+    async def request_a() -> asyncio.Task:
+        async with engine.transaction():
+            await query(engine, "INSERT INTO event VALUES ('A')")
+            audit = asyncio.create_task(late_audit())
+        a_done.set()
+        return audit
+
+    async def failing_b() -> None:
+        async with engine.transaction():
+            await query(engine, "INSERT INTO event VALUES ('B')")
+            b_open.set()
+            await asyncio.sleep(0.05)
+            raise RuntimeError("B fails and rolls back")
+
+    async def request_b() -> None:
+        await a_done.wait()
+        with pytest.raises(RuntimeError):
+            await failing_b()
+
+    audit, _ = await asyncio.gather(request_a(), request_b())
+    await audit
+    rows = await query(engine, "SELECT who FROM event ORDER BY who")
+    assert rows == [{"who": "A"}, {"who": "audit for A"}]
+
+
+async def test_gathering_inside_a_transaction_shares_it(engine):
+    await query(engine, "CREATE TABLE pair (n INTEGER)")
+    async with asyncio.timeout(5), engine.transaction():
+        await asyncio.gather(
+            *(query(engine, "INSERT INTO pair (n) VALUES ({})", i) for i in range(5))
+        )
+    assert await query(engine, "SELECT count(*) AS c FROM pair") == [{"c": 5}]
 
 
 @sqlite_only
