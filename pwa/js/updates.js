@@ -4,7 +4,10 @@ import { h } from "./dom.js";
 import { serviceWorkerUrl } from "./trusted.js";
 
 const CHECK_EVERY_MS = 60 * 60 * 1000;
+let reloadAsked = false;
 
+/** Show "A new version of Tend is ready — Reload". With no waiting worker (another tab
+    already switched to the new version), the button simply reloads this page. */
 function offerReload(worker) {
   const region = document.getElementById("update");
   const reload = h("button", {
@@ -12,14 +15,15 @@ function offerReload(worker) {
     class: "button small-button",
     onclick: () => {
       reload.disabled = true;
-      navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
+      if (!worker || worker.state === "activated" || worker.state === "redundant") {
+        location.reload();
+        return;
+      }
+      reloadAsked = true;
       worker.postMessage({ type: "SKIP_WAITING" });
     },
   }, "Reload");
-  region.replaceChildren(
-    h("p", { role: "status" }, "A new version of Tend is ready."),
-    reload,
-  );
+  region.replaceChildren(h("p", { role: "status" }, "A new version of Tend is ready."), reload);
   region.hidden = false;
 }
 
@@ -37,8 +41,21 @@ function watchForWaiting(registration) {
   });
 }
 
+function watchForTakeover() {
+  let controlled = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloadAsked) {
+      location.reload();
+    } else if (controlled) {
+      offerReload(null); // another tab moved Tend on: offer, don't force
+    }
+    controlled = true;
+  });
+}
+
 export async function registerServiceWorker() {
   if (!("serviceWorker" in navigator)) return null;
+  watchForTakeover();
   const registration = await navigator.serviceWorker.register(serviceWorkerUrl(), {
     updateViaCache: "none",
   });

@@ -1,5 +1,7 @@
 /* Caching strategies for Tend's service worker (a classic script, loaded by importScripts).
-   - Navigations: network first with a short timeout, then the precached app shell,
+   - Navigations: network first with a short timeout. A page stays on the build this worker
+     holds: if the server already has a newer one, the precached shell is served and the
+     page offers "Reload". No network, a timeout or a server error: the precached shell,
      then the offline page.
    - Versioned assets (/v/<version>/…): cache first; they never change under one URL.
    - The manifest and offline page: network first, falling back to the precache.
@@ -9,24 +11,23 @@
 
   const NAVIGATION_TIMEOUT_MS = 3000;
   const PREFIX = "tend-precache-";
-
-  function withTimeout(promise, ms) {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("timed out")), ms);
-      promise.then(
-        (value) => { clearTimeout(timer); resolve(value); },
-        (error) => { clearTimeout(timer); reject(error); },
-      );
-    });
-  }
+  const BUILD_HEADER = "x-tend-build";
 
   function create(build) {
     const cacheName = PREFIX + build.version;
     const precached = new Set(build.precache);
 
+    /* Every file must come from this worker's own build: if the server has moved on
+       mid-install, installing fails and the browser tries again with the new worker. */
     async function precache() {
       const cache = await caches.open(cacheName);
-      await cache.addAll(build.precache.map((url) => new Request(url, { cache: "reload" })));
+      await Promise.all(build.precache.map(async (url) => {
+        const response = await fetch(new Request(url, { cache: "reload" }));
+        if (!response.ok || response.headers.get(BUILD_HEADER) !== build.version) {
+          throw new Error(`${url} is not part of build ${build.version}`);
+        }
+        await cache.put(url, response);
+      }));
     }
 
     async function removeOldCaches() {
@@ -43,11 +44,26 @@
       return cache.match(request, { ignoreSearch: true, ignoreVary: true });
     }
 
+    async function cachedShell() {
+      return (await fromCache("/")) || (await fromCache("/offline.html")) || Response.error();
+    }
+
     async function navigation(request) {
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), NAVIGATION_TIMEOUT_MS);
       try {
-        return await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+        const response = await fetch(request, { signal: abort.signal });
+        if (response.status >= 500) return cachedShell();
+        const served = response.headers.get(BUILD_HEADER);
+        if (served && served !== build.version) {
+          self.registration.update().catch(() => {});
+          return (await fromCache("/")) || response;
+        }
+        return response;
       } catch (error) {
-        return (await fromCache("/")) || (await fromCache("/offline.html")) || Response.error();
+        return cachedShell();
+      } finally {
+        clearTimeout(timer);
       }
     }
 

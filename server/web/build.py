@@ -64,6 +64,7 @@ class Build:
     version: str
     files: dict[str, bytes]
     rendered: dict[str, StaticFile] = field(default_factory=dict)
+    assets: dict[str, StaticFile] = field(default_factory=dict)
 
     @property
     def asset_root(self) -> str:
@@ -86,10 +87,7 @@ class Build:
 
     def asset(self, path: str) -> StaticFile | None:
         """A file under the PWA folder, served as it is, or None."""
-        content = self.files.get(path)
-        if content is None or path in ENTRY_FILES or path == SERVICE_WORKER:
-            return None
-        return _static(path, content)
+        return self.assets.get(path)
 
 
 class PwaFiles:
@@ -141,6 +139,9 @@ class PwaFiles:
             for token, value in replacements.items():
                 text = text.replace(token, value)
             build.rendered[name] = _static(name, text.encode())
+        for path, content in files.items():
+            if path not in ENTRY_FILES and path != SERVICE_WORKER:
+                build.assets[path] = _static(path, content)
         return build
 
 

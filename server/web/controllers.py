@@ -18,19 +18,28 @@ def provide_pwa(state: State) -> PwaFiles:
     return state.pwa
 
 
-def file_response(request: Request, file: StaticFile, cache_control: str) -> Response[bytes]:
-    """The file, or 304 when the browser already holds this exact content."""
-    headers = {"etag": file.etag, "cache-control": cache_control}
+BUILD_HEADER = "x-tend-build"
+
+
+def file_response(
+    request: Request, file: StaticFile, cache_control: str, build: str
+) -> Response[bytes]:
+    """The file, or 304 when the browser already holds this exact content.
+
+    ``X-Tend-Build`` names the build the bytes belong to: the service worker precaches
+    only files of its own build, and keeps a page on its build until the person reloads.
+    """
+    headers = {"etag": file.etag, "cache-control": cache_control, BUILD_HEADER: build}
     if file.etag in request.headers.get("if-none-match", ""):
         return Response(b"", status_code=304, headers=headers)
     return Response(file.content, media_type=file.content_type, headers=headers)
 
 
 def is_navigation(request: Request) -> bool:
-    mode = request.headers.get("sec-fetch-mode")
-    if mode is not None:
-        return mode == "navigate"
-    return "text/html" in request.headers.get("accept", "")
+    """A page load: the browser's own, or one the service worker re-issues (which keeps
+    the ``Accept`` header but is no longer ``Sec-Fetch-Mode: navigate``)."""
+    accept = request.headers.get("accept", "")
+    return request.headers.get("sec-fetch-mode") == "navigate" or "text/html" in accept
 
 
 class PwaController(Controller):
@@ -41,11 +50,14 @@ class PwaController(Controller):
 
     @get("/sw.js", sync_to_thread=False)
     def service_worker(self, request: Request, pwa: NamedDependency[PwaFiles]) -> Response[bytes]:
-        return file_response(request, pwa.current().entry(SERVICE_WORKER), NO_CACHE)
+        build = pwa.current()
+        return file_response(request, build.entry(SERVICE_WORKER), NO_CACHE, build.version)
 
     @get(["/manifest.webmanifest", "/offline.html"], sync_to_thread=False)
     def entry(self, request: Request, pwa: NamedDependency[PwaFiles]) -> Response[bytes]:
-        return file_response(request, pwa.current().entry(request.url.path.lstrip("/")), NO_CACHE)
+        build = pwa.current()
+        name = request.url.path.lstrip("/")
+        return file_response(request, build.entry(name), NO_CACHE, build.version)
 
     @get("/v/{version:str}/{path:path}", sync_to_thread=False)
     def asset(
@@ -60,7 +72,8 @@ class PwaController(Controller):
         if file is None:
             raise NotFoundException()
         # An old version's URL gets today's file, but only for this once: never cached long.
-        return file_response(request, file, IMMUTABLE if version == build.version else NO_CACHE)
+        cache_control = IMMUTABLE if version == build.version else NO_CACHE
+        return file_response(request, file, cache_control, build.version)
 
     @route(
         ["/", "/{path:path}"],
@@ -81,6 +94,7 @@ class PwaController(Controller):
         wanted = request.method == HttpMethod.GET and (path == "/" or is_navigation(request))
         if not wanted or path == "/api" or path.startswith("/api/"):
             raise NotFoundException()
-        response = file_response(request, pwa.current().entry(SHELL), NO_CACHE)
+        build = pwa.current()
+        response = file_response(request, build.entry(SHELL), NO_CACHE, build.version)
         response.headers["vary"] = "Accept, Sec-Fetch-Mode"
         return response

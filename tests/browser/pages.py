@@ -65,5 +65,10 @@ class TendApp:
             })"""
         )
 
+    def page_build(self) -> str:
+        """The build this page's own files came from (its stylesheet's /v/<build>/ URL)."""
+        href = self.page.locator("link[rel=stylesheet]").get_attribute("href")
+        return href.split("/")[2]
+
     def cache_names(self) -> list[str]:
         return self.page.evaluate("() => caches.keys()")

@@ -36,6 +36,13 @@ async def test_navigations_anywhere_get_the_app_shell(client):
         assert '<main id="main"' in response.text
 
 
+async def test_a_page_load_reissued_by_the_service_worker_gets_the_shell(client):
+    headers = {"accept": "text/html,application/xhtml+xml", "sec-fetch-mode": "same-origin"}
+    response = await client.get("/support", headers=headers)
+    assert response.status_code == 200
+    assert '<main id="main"' in response.text
+
+
 async def test_a_non_navigation_request_for_an_unknown_path_is_a_json_404(client):
     response = await client.get(
         "/missing.png", headers={"accept": "image/*", "sec-fetch-mode": "no-cors"}
@@ -148,3 +155,13 @@ def test_hidden_files_are_not_part_of_the_build(pwa_copy):
     after = PwaFiles(pwa_copy).current()
     assert after.version == before.version
     assert ".DS_Store" not in after.files
+
+
+async def test_every_pwa_response_names_its_build(client):
+    version = build_json((await client.get("/sw.js")).text)["version"]
+    for url in ("/", "/sw.js", "/offline.html", "/manifest.webmanifest", f"/v/{version}/js/app.js"):
+        assert (await client.get(url)).headers["x-tend-build"] == version
+    # An old version's URL answers with today's file, and says so: a worker installing
+    # the old build refuses it rather than caching a mix of two builds.
+    old = await client.get("/v/0000000000000000/js/app.js")
+    assert old.headers["x-tend-build"] == version
