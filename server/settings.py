@@ -80,14 +80,6 @@ class LogSettings(
     format: Literal["json", "text"] = "json"
 
 
-class SecuritySettings(
-    msgspec.Struct, frozen=True, rename={"secure_cookies": "TEND_SECURE_COOKIES"}
-):
-    """Cookie hardening; ``Secure`` may only be relaxed for plain-HTTP development."""
-
-    secure_cookies: bool = True
-
-
 class PathSettings(
     msgspec.Struct, frozen=True, rename={"data": "TEND_DATA_DIR", "pwa": "TEND_PWA_DIR"}
 ):
@@ -112,7 +104,6 @@ class Settings(msgspec.Struct, frozen=True):
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
     log: LogSettings = LogSettings()
-    security: SecuritySettings = SecuritySettings()
 
 
 _SECTIONS: dict[str, type[msgspec.Struct]] = {
@@ -120,7 +111,6 @@ _SECTIONS: dict[str, type[msgspec.Struct]] = {
     "server": ServerSettings,
     "database": DatabaseSettings,
     "log": LogSettings,
-    "security": SecuritySettings,
 }
 
 _HINTS = {
@@ -131,7 +121,6 @@ _HINTS = {
     "TEND_LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
     "TEND_LOG_FORMAT": "use json or text",
     "TEND_MIGRATE_ON_START": "use true or false",
-    "TEND_SECURE_COOKIES": "use true or false",
 }
 _SECRET_BEARING = {"TEND_DATABASE_URL"}
 _NOT_SETTINGS = {"TEND_TEST_DATABASE_URL", "TEND_REQUIRE_BROWSER", "TEND_CHROMIUM"}
@@ -156,12 +145,18 @@ def unknown_variables(environ: Mapping[str, str]) -> dict[str, str | None]:
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password replaced by ``***``."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    """The URL with any password replaced by ``***`` (a URL that cannot be parsed: hidden)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return "<a URL that cannot be read>"
+    if password is None and "password=" not in parts.query:
         return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    if password is None:
+        return urlunsplit(parts._replace(query="***"))
+    netloc = parts.netloc.replace(f":{password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc, query="***" if parts.query else ""))
 
 
 def read_environment(
@@ -219,19 +214,37 @@ def _resolve_defaults(settings: Settings, env: Mapping[str, str]) -> Settings:
 
     database = settings.database
     url = database.url or f"sqlite:///{paths.data_dir / 'tend.sqlite3'}"
-    if not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
-        raise _invalid("TEND_DATABASE_URL", url)
-    if url.startswith("sqlite:///") and len(url) == len("sqlite:///"):
+    if not _usable_database_url(url):
         raise _invalid("TEND_DATABASE_URL", url)
     database = msgspec.structs.replace(database, url=url)
 
     server = settings.server
     public_url = server.public_url or f"http://{server.host}:{server.port}"
-    parts = urlsplit(public_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(public_url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        usable = False
+    if not usable:
         raise _invalid("TEND_PUBLIC_URL", public_url)
     server = msgspec.structs.replace(server, public_url=public_url.rstrip("/"))
     return msgspec.structs.replace(settings, paths=paths, database=database, server=server)
+
+
+def _usable_database_url(url: str) -> bool:
+    """A SQLite file path (not ``:memory:``, which each connection would see afresh), or
+    a PostgreSQL URL with a host and a database name."""
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        return bool(path) and ":memory:" not in path and "?" not in path
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("postgresql", "postgres") and bool(parts.hostname) and len(parts.path) > 1
+    )
 
 
 def _invalid(name: str, value: str) -> SettingsError:

@@ -2,8 +2,8 @@
 
 Litestar runs application middleware only for requests that match a route, so this wraps
 the app's outermost ASGI handler instead: every response, a 404 or 405 included, gets an
-id, a header and one access-log line. The log line names the route template, never the
-query string or the body.
+id, a header and one access-log line. The line names the route template (or
+``<unmatched>``), never the path, the query string or the body.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 access_log = logging.getLogger("tend.access")
 
 _TRUSTED_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-_MAX_LOGGED_PATH = 120
+UNMATCHED = "<unmatched>"
 
 
 def request_id_of(scope: Scope | dict[str, Any]) -> str:
@@ -77,10 +77,8 @@ class RequestContextMiddleware:
 
 
 def _route(scope: Scope) -> str:
-    """The matched route's template if there is one, else the raw path, shortened."""
-    handler = scope.get("route_handler")
+    """The matched route's template; never the path itself, which may hold a token."""
     template = scope.get("path_template")
-    if handler is not None and template:
+    if scope.get("route_handler") is not None and template:
         return str(template)
-    path = scope.get("path", "")
-    return path if len(path) <= _MAX_LOGGED_PATH else path[:_MAX_LOGGED_PATH] + "…"
+    return UNMATCHED

@@ -205,6 +205,7 @@ async def test_a_task_outliving_its_transaction_does_not_write_into_the_next_one
     assert rows == [{"who": "A"}, {"who": "audit for A"}]
 
 
+@sqlite_only  # asyncpg runs one statement at a time per connection, inside or out
 async def test_gathering_inside_a_transaction_shares_it(engine):
     await query(engine, "CREATE TABLE pair (n INTEGER)")
     async with asyncio.timeout(5), engine.transaction():

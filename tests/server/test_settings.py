@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from server.settings import SettingsError, load_settings, unknown_variables
+from server.settings import SettingsError, load_settings, redact_url, unknown_variables
 
 
 def test_defaults_give_embedded_sqlite_in_the_data_folder():
@@ -59,6 +59,14 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path):
         ("TEND_MIGRATE_ON_START", "perhaps", "TEND_MIGRATE_ON_START='perhaps' is not valid"),
         ("TEND_PUBLIC_URL", "ftp://x", "TEND_PUBLIC_URL='ftp://x' is not valid"),
         ("TEND_PWA_DIR", "/nonexistent", "TEND_PWA_DIR='/nonexistent' is not valid"),
+        ("TEND_PUBLIC_URL", "http://[x", "TEND_PUBLIC_URL='http://[x' is not valid"),
+        ("TEND_DATABASE_URL", "sqlite:///:memory:", "TEND_DATABASE_URL='sqlite:///:memory:' is"),
+        ("TEND_DATABASE_URL", "sqlite:///", "TEND_DATABASE_URL='sqlite:///' is not valid"),
+        (
+            "TEND_DATABASE_URL",
+            "postgresql://localhost",
+            "TEND_DATABASE_URL='postgresql://localhost'",
+        ),
     ],
 )
 def test_a_bad_value_names_its_variable(name, value, expected):
@@ -67,11 +75,25 @@ def test_a_bad_value_names_its_variable(name, value, expected):
     assert str(raised.value).startswith(expected)
 
 
-def test_a_database_password_is_never_echoed():
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mysql://u:hunter2@h/d",
+        "postgresql://u:hunter2@[x/db",
+        "postgresql://u:hunter2@h",
+    ],
+)
+def test_a_database_password_is_never_echoed(url):
     with pytest.raises(SettingsError) as raised:
-        load_settings(environ={"TEND_DATABASE_URL": "mysql://u:hunter2@h/d"}, env_file=None)
+        load_settings(environ={"TEND_DATABASE_URL": url}, env_file=None)
     assert "hunter2" not in str(raised.value)
-    assert "***" in str(raised.value)
+    assert str(raised.value).startswith("TEND_DATABASE_URL=")
+
+
+def test_redaction_hides_passwords_wherever_they_are():
+    assert redact_url("postgresql://u:hunter2@h/d") == "postgresql://u:***@h/d"
+    assert "hunter2" not in redact_url("postgresql://h/d?password=hunter2")
+    assert redact_url("postgresql://u@h/d") == "postgresql://u@h/d"
 
 
 def test_misspelt_variables_are_spotted():
