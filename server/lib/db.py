@@ -144,6 +144,12 @@ class TendSQLiteTransaction(SQLiteTransaction):
             logger.exception("rollback failed; the next transaction will retry it")
 
 
+async def _close_all(connections: list[aiosqlite.Connection]) -> None:
+    for connection in connections:
+        with suppress(sqlite3.Error, ValueError):
+            await connection.close()
+
+
 class TendSQLiteEngine(SQLiteEngine):
     """SQLite with long-lived, tuned connections: one writer and a small pool of readers."""
 
@@ -175,24 +181,28 @@ class TendSQLiteEngine(SQLiteEngine):
             if self._writer is not None:
                 return
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            writer = await self.get_connection()
-            await writer.execute_fetchall("PRAGMA journal_mode = WAL")
-            readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
-            self._all = [writer]
-            for _ in range(self.reader_count):
-                reader = await self.get_connection()
-                self._all.append(reader)
-                readers.put_nowait(reader)
-            self._writer, self._readers = writer, readers
+            opened: list[aiosqlite.Connection] = []
+            try:
+                writer = await self.get_connection()
+                opened.append(writer)
+                await writer.execute_fetchall("PRAGMA journal_mode = WAL")
+                readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+                for _ in range(self.reader_count):
+                    reader = await self.get_connection()
+                    opened.append(reader)
+                    readers.put_nowait(reader)
+            except BaseException:
+                await _close_all(opened)
+                raise
+            self._all, self._writer, self._readers = opened, writer, readers
 
     async def close_connection_pool(self) -> None:
-        """Close every connection; the last one to close checkpoints the WAL."""
-        async with self._open_lock:
+        """Close every connection once any write under way has finished; the last one to
+        close checkpoints the WAL."""
+        async with self._open_lock, self.write_lock:
             connections, self._all = self._all, []
             self._writer = self._readers = None
-            for connection in connections:
-                with suppress(sqlite3.Error, ValueError):
-                    await connection.close()
+            await _close_all(connections)
 
     async def writer(self) -> aiosqlite.Connection:
         if self._writer is None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 import msgspec
-from litestar import Controller, get
+from litestar import Controller
 from litestar.datastructures import State
 from piccolo.engine.base import Engine
 
 from server import __version__
 from server.lib.db import ping
 from server.lib.errors import AppError
+from server.lib.routes import get
 
 logger = logging.getLogger("tend.system")
 NO_STORE = {"cache-control": "no-store"}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from litestar import Controller, HttpMethod, Request, Response, get, route
+from litestar import Controller, HttpMethod, Request, Response, route
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
+from server.lib.routes import get
 from server.web.build import SERVICE_WORKER, SHELL, PwaFiles, StaticFile
 
 NO_CACHE = "no-cache"
@@ -79,6 +80,7 @@ class PwaController(Controller):
         ["/", "/{path:path}"],
         http_method=[
             HttpMethod.GET,
+            HttpMethod.HEAD,
             HttpMethod.POST,
             HttpMethod.PUT,
             HttpMethod.PATCH,
@@ -91,7 +93,8 @@ class PwaController(Controller):
         self, request: Request, pwa: NamedDependency[PwaFiles], path: FromPath[str] = "/"
     ) -> Response[bytes]:
         """The app shell for any page of the app; a JSON 404 for anything else."""
-        wanted = request.method == HttpMethod.GET and (path == "/" or is_navigation(request))
+        reads = request.method in (HttpMethod.GET, HttpMethod.HEAD)
+        wanted = reads and (path == "/" or is_navigation(request))
         if not wanted or path == "/api" or path.startswith("/api/"):
             raise NotFoundException()
         build = pwa.current()

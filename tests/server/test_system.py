@@ -43,3 +43,10 @@ async def test_openapi_schema_is_served_without_third_party_scripts(client):
         assert schema["info"]["title"] == "Tend"
         assert "/health" in schema["paths"]
         assert "/ready" in schema["paths"]
+
+
+async def test_head_is_answered_where_get_is(client):
+    for path in ("/health", "/ready", "/", "/sw.js"):
+        response = await client.head(path)
+        assert response.status_code == 200, path
+        assert response.content == b""
