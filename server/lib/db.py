@@ -105,7 +105,7 @@ class TendSQLiteTransaction(SQLiteTransaction):
         try:
             self.connection = await self.engine.writer()
             if self.connection.in_transaction:  # left open by a failure elsewhere
-                await _to_completion(self.connection.execute("ROLLBACK"))
+                await _to_completion(self.connection.execute_fetchall("ROLLBACK"))
             await _to_completion(self.begin())
         except BaseException:
             await self._abandon()
@@ -138,7 +138,7 @@ class TendSQLiteTransaction(SQLiteTransaction):
         if connection is None or not connection.in_transaction:
             return
         try:
-            await _to_completion(connection.execute("ROLLBACK"))
+            await _to_completion(connection.execute_fetchall("ROLLBACK"))
             self._rolled_back = True
         except Exception:
             logger.exception("rollback failed; the next transaction will retry it")

@@ -111,22 +111,24 @@ async def test_a_failing_rollback_neither_hides_the_error_nor_blocks_later_write
     engine, monkeypatch
 ):
     await query(engine, "CREATE TABLE kept (n INTEGER)")
-    real_execute = aiosqlite.Connection.execute
+    real_fetchall = aiosqlite.Connection.execute_fetchall
+    failures: list[str] = []
 
-    def execute(self, sql, *args):
-        if sql == "ROLLBACK" and not getattr(execute, "failed", False):
-            execute.failed = True
+    def execute_fetchall(self, sql, *args):
+        if sql == "ROLLBACK" and not failures:
+            failures.append(sql)
             raise sqlite3.OperationalError("disk I/O error")
-        return real_execute(self, sql, *args)
+        return real_fetchall(self, sql, *args)
 
     async def failing_write() -> None:
         async with engine.transaction():
             await query(engine, "INSERT INTO kept (n) VALUES (1)")
             raise ValueError("the service gave up")
 
-    monkeypatch.setattr(aiosqlite.Connection, "execute", execute)
+    monkeypatch.setattr(aiosqlite.Connection, "execute_fetchall", execute_fetchall)
     with pytest.raises(ValueError, match="gave up"):
         await failing_write()
+    assert failures == ["ROLLBACK"], "the rollback really failed"
     assert not engine.write_lock.locked()
     async with asyncio.timeout(2):  # the next writer rolls back what was left open
         await query(engine, "INSERT INTO kept (n) VALUES (2)")
