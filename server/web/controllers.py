@@ -13,13 +13,11 @@ from server.web.build import SERVICE_WORKER, SHELL, PwaFiles, StaticFile
 
 NO_CACHE = "no-cache"
 IMMUTABLE = "public, max-age=31536000, immutable"
+BUILD_HEADER = "x-tend-build"
 
 
 def provide_pwa(state: State) -> PwaFiles:
     return state.pwa
-
-
-BUILD_HEADER = "x-tend-build"
 
 
 def file_response(
