@@ -96,14 +96,16 @@ def start_server(database_url: str, workdir: Path, pwa_dir: Path) -> LiveServer:
     server = LiveServer(f"http://127.0.0.1:{port}", process, log, pwa_dir)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"Tend exited early:\n{log.read_text()}")
         try:
             if httpx.get(f"{server.url}/ready", timeout=1).status_code == 200:
                 return server
         except httpx.TransportError:
             pass
-        time.sleep(0.1)
+        try:  # paces the polling, and notices at once if the server has died
+            process.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            continue
+        raise RuntimeError(f"Tend exited early:\n{log.read_text()}")
     server.stop()
     raise RuntimeError(f"Tend did not become ready:\n{log.read_text()}")
 
