@@ -6,18 +6,30 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from server import __version__
+from server.accounts.controllers import (
+    AccountController,
+    AuthController,
+    InvitationController,
+    SessionController,
+)
+from server.accounts.sessions import SessionMiddleware
 from server.lib.db import bind_engine, close_engine, create_engine, open_engine
 from server.lib.errors import EXCEPTION_HANDLERS
 from server.lib.migrations import apply_migrations
 from server.lib.request_context import RequestContextMiddleware
+from server.lib.requests import require_same_origin
 from server.lib.security_headers import SecurityHeadersMiddleware
+from server.lib.throttle import Limiter, create_limiter
+from server.org.controllers import AdminController, SetupController, SupervisionController
 from server.settings import Settings, load_settings
 from server.system.controllers import SystemController
 from server.web.build import PwaFiles
@@ -29,6 +41,7 @@ logger = logging.getLogger("tend.app")
 def create_app(settings: Settings) -> Litestar:
     """A Tend app for these settings; the database opens and closes with its lifespan."""
     engine = create_engine(settings.database)
+    limiter = create_limiter(settings.redis.url)
 
     @asynccontextmanager
     async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -39,14 +52,39 @@ def create_app(settings: Settings) -> Litestar:
                 await apply_migrations(engine, settings.database)
             yield
         finally:
+            await limiter.close()
             await close_engine(engine)
 
+    def provide_limiter() -> Limiter:
+        return limiter
+
+    api = Router(
+        path="/api",
+        route_handlers=[
+            AuthController,
+            SessionController,
+            AccountController,
+            InvitationController,
+            SetupController,
+            AdminController,
+            SupervisionController,
+        ],
+        # Every API route needs a session unless its handler opts out.
+        middleware=[DefineMiddleware(SessionMiddleware, exclude_from_auth_key="exclude_from_auth")],
+    )
     app = Litestar(
-        route_handlers=[SystemController, PwaController],
+        route_handlers=[SystemController, api, PwaController],
+        dependencies={"limiter": Provide(provide_limiter, sync_to_thread=False)},
+        before_request=require_same_origin,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database_lifespan],
         state=State(
-            {"settings": settings, "engine": engine, "pwa": PwaFiles(settings.paths.pwa_dir)}
+            {
+                "settings": settings,
+                "engine": engine,
+                "limiter": limiter,
+                "pwa": PwaFiles(settings.paths.pwa_dir),
+            }
         ),
         openapi_config=OpenAPIConfig(
             title="Tend",

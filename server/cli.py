@@ -1,4 +1,4 @@
-"""The ``tend`` command: serve, migrate, check."""
+"""The ``tend`` command: serve, migrate, check, setup-link, invite."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import msgspec
 
@@ -51,6 +52,18 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     database = msgspec.structs.replace(settings.database, migrate_on_start=False)
     settings = msgspec.structs.replace(settings, server=server, database=database)
     print(f"Tend is starting at {server.public_url}", file=sys.stderr, flush=True)
+    try:
+        link = _with_database(settings, _setup_link_if_new)
+    except Exception as error:
+        print(f"tend: cannot start: {_database_problem(error)}", file=sys.stderr)
+        return 1
+    if link:
+        print(
+            "Tend has no organisation yet. To set it up, open this link "
+            f"(it works once, for {_setup_hours()} hours):\n  {link}",
+            file=sys.stderr,
+            flush=True,
+        )
     options = {
         "host": server.host,
         "port": server.port,
@@ -118,6 +131,144 @@ def check(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def setup_link(settings: Settings, args: argparse.Namespace) -> int:
+    """Print a fresh one-time set-up link (earlier ones stop working)."""
+    from server.org.setup import is_set_up, new_setup_link
+
+    async def make() -> str | None:
+        if await is_set_up() and not args.another_organisation:
+            return None
+        return await new_setup_link(settings.server.public_url)
+
+    try:
+        link = _with_database(settings, make)
+    except Exception as error:
+        print(f"tend: {_database_problem(error)}", file=sys.stderr)
+        return 1
+    if link is None:
+        print(
+            "Tend is already set up. Admins invite people from the app (or with tend invite).\n"
+            "To set up another organisation on this server: tend setup-link --another-organisation",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Open this link to set up Tend (it works once, for {_setup_hours()} hours):")
+    print(f"  {link}")
+    return 0
+
+
+def invite(settings: Settings, args: argparse.Namespace) -> int:
+    """Create an invitation and print its link and a QR code to scan."""
+    import segno
+
+    from server.accounts.tables import Person
+    from server.lib.errors import AppError
+    from server.org.invitations import create_invitation
+    from server.org.schemas import InvitationCreate
+    from server.org.tables import Organisation, Team
+
+    async def make():
+        organisations = await Organisation.select(Organisation.id, Organisation.name)
+        if args.organisation:
+            organisations = [o for o in organisations if o["name"] == args.organisation]
+        if not organisations:
+            raise AppError("there is no such organisation; set Tend up first (tend setup-link)")
+        if len(organisations) > 1:
+            raise AppError("this server has several organisations: name one with --organisation")
+        organisation_id = organisations[0]["id"]
+        team_id = None
+        if args.team:
+            team = (
+                await Team.select(Team.id)
+                .where((Team.organisation == organisation_id) & (Team.name == args.team))
+                .first()
+            )
+            if team is None:
+                names = await Team.select(Team.name).where(Team.organisation == organisation_id)
+                known = ", ".join(sorted(t["name"] for t in names)) or "none yet"
+                raise AppError(f"there is no team called {args.team!r} (teams: {known})")
+            team_id = team["id"]
+        supervisor_ids = []
+        for email in args.supervisor or []:
+            row = (
+                await Person.select(Person.id)
+                .where(
+                    (Person.email == email.strip().lower())
+                    & (Person.organisation == organisation_id)
+                )
+                .first()
+            )
+            if row is None:
+                raise AppError(f"nobody in this organisation signs in as {email!r}")
+            supervisor_ids.append(row["id"])
+        request = InvitationCreate(
+            roles=sorted(set(args.role)),
+            team_id=team_id,
+            supervisor_ids=supervisor_ids,
+            label=args.label or "",
+        )
+        return await create_invitation(
+            organisation_id,
+            None,
+            request,
+            settings.server.public_url,
+            settings.accounts.invitation_days,
+        )
+
+    try:
+        created = _with_database(settings, make)
+    except AppError as error:
+        print(f"tend: {error.message}", file=sys.stderr)
+        return 2
+    except Exception as error:
+        print(f"tend: {_database_problem(error)}", file=sys.stderr)
+        return 1
+    invitation = created.invitation
+    team = f" in {invitation.team.name}" if invitation.team else ""
+    print(
+        f"Invitation for {', '.join(invitation.roles)}{team}, valid until "
+        f"{invitation.expires_at:%d %B %Y %H:%M} UTC. It works once:"
+    )
+    print(f"  {created.link}")
+    if not args.no_qr:
+        segno.make(created.link, error="m").terminal(compact=True)
+    return 0
+
+
+def _setup_hours() -> int:
+    from server.org.setup import SETUP_LINK_HOURS
+
+    return SETUP_LINK_HOURS
+
+
+async def _setup_link_if_new(settings: Settings) -> str | None:
+    from server.org.setup import is_set_up, new_setup_link
+
+    if await is_set_up():
+        return None
+    return await new_setup_link(settings.server.public_url)
+
+
+def _with_database(settings: Settings, work: Callable) -> Any:
+    """Run ``work`` (a coroutine function, given the settings if it takes them) against an
+    engine opened for the occasion."""
+    import inspect
+
+    from server.lib.db import bind_engine, close_engine, create_engine, open_engine
+
+    async def run() -> Any:
+        engine = create_engine(settings.database)
+        await open_engine(engine)
+        bind_engine(engine)
+        try:
+            takes_settings = bool(inspect.signature(work).parameters)
+            return await (work(settings) if takes_settings else work())
+        finally:
+            await close_engine(engine)
+
+    return asyncio.run(run())
+
+
 def _apply_migrations(settings: Settings) -> list[str]:
     from server.lib.db import close_engine, create_engine, open_engine
     from server.lib.migrations import apply_migrations
@@ -167,6 +318,31 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="validate settings and reach the database").set_defaults(
         command=check
     )
+
+    link = commands.add_parser("setup-link", help="print a fresh one-time set-up link")
+    link.add_argument(
+        "--another-organisation",
+        action="store_true",
+        help="set up a further organisation on a server that already has one",
+    )
+    link.set_defaults(command=setup_link)
+
+    inv = commands.add_parser("invite", help="invite someone: prints a link and a QR code")
+    inv.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        choices=["worker", "supervisor", "admin"],
+        help="a role they will have (repeat for several)",
+    )
+    inv.add_argument("--team", help="the team they join, by name")
+    inv.add_argument(
+        "--supervisor", action="append", metavar="EMAIL", help="a supervisor, by sign-in email"
+    )
+    inv.add_argument("--label", help="a note for admins, such as who it is for")
+    inv.add_argument("--organisation", help="which organisation, when there are several")
+    inv.add_argument("--no-qr", action="store_true", help="print the link only")
+    inv.set_defaults(command=invite)
     return parser
 
 

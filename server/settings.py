@@ -80,6 +80,34 @@ class LogSettings(
     format: Literal["json", "text"] = "json"
 
 
+class AccountSettings(
+    msgspec.Struct,
+    frozen=True,
+    rename={
+        "secure_cookies": "TEND_SECURE_COOKIES",
+        "session_idle_hours": "TEND_SESSION_IDLE_HOURS",
+        "session_max_days": "TEND_SESSION_MAX_DAYS",
+        "invitation_days": "TEND_INVITATION_DAYS",
+    },
+):
+    """Sign-in sessions and invitations.
+
+    ``secure_cookies`` is left unset to mean "secure unless Tend is served over plain HTTP
+    on this machine" (development); it may only be turned off for such an address.
+    """
+
+    secure_cookies: bool | None = None
+    session_idle_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 90)] = 24 * 7
+    session_max_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 30
+    invitation_days: Annotated[int, msgspec.Meta(ge=1, le=60)] = 7
+
+
+class RedisSettings(msgspec.Struct, frozen=True, rename={"url": "TEND_REDIS_URL"}):
+    """Redis, shared by several instances for rate limits; off when empty."""
+
+    url: str = ""
+
+
 class PathSettings(
     msgspec.Struct, frozen=True, rename={"data": "TEND_DATA_DIR", "pwa": "TEND_PWA_DIR"}
 ):
@@ -104,6 +132,8 @@ class Settings(msgspec.Struct, frozen=True):
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
     log: LogSettings = LogSettings()
+    accounts: AccountSettings = AccountSettings()
+    redis: RedisSettings = RedisSettings()
 
 
 _SECTIONS: dict[str, type[msgspec.Struct]] = {
@@ -111,6 +141,8 @@ _SECTIONS: dict[str, type[msgspec.Struct]] = {
     "server": ServerSettings,
     "database": DatabaseSettings,
     "log": LogSettings,
+    "accounts": AccountSettings,
+    "redis": RedisSettings,
 }
 
 _HINTS = {
@@ -121,8 +153,15 @@ _HINTS = {
     "TEND_LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
     "TEND_LOG_FORMAT": "use json or text",
     "TEND_MIGRATE_ON_START": "use true or false",
+    "TEND_SECURE_COOKIES": (
+        "leave it unset; false is only for plain-HTTP addresses on this machine (development)"
+    ),
+    "TEND_SESSION_IDLE_HOURS": "use a whole number of hours from 1 to 2160",
+    "TEND_SESSION_MAX_DAYS": "use a whole number of days from 1 to 365",
+    "TEND_INVITATION_DAYS": "use a whole number of days from 1 to 60",
+    "TEND_REDIS_URL": "use redis://host:6379/0 or rediss://… (or leave it unset)",
 }
-_SECRET_BEARING = {"TEND_DATABASE_URL"}
+_SECRET_BEARING = {"TEND_DATABASE_URL", "TEND_REDIS_URL"}
 _NOT_SETTINGS = {"TEND_TEST_DATABASE_URL", "TEND_REQUIRE_BROWSER", "TEND_CHROMIUM"}
 
 
@@ -228,7 +267,29 @@ def _resolve_defaults(settings: Settings, env: Mapping[str, str]) -> Settings:
     if not usable:
         raise _invalid("TEND_PUBLIC_URL", public_url)
     server = msgspec.structs.replace(server, public_url=public_url.rstrip("/"))
-    return msgspec.structs.replace(settings, paths=paths, database=database, server=server)
+
+    accounts = settings.accounts
+    local_http = not server.is_https and _is_loopback(parts.hostname or "")
+    if accounts.secure_cookies is None:
+        accounts = msgspec.structs.replace(accounts, secure_cookies=not local_http)
+    elif accounts.secure_cookies is False and not local_http:
+        raise _invalid("TEND_SECURE_COOKIES", "false")
+    if not server.is_https and not local_http:
+        raise SettingsError(
+            f"TEND_PUBLIC_URL={public_url!r} is not valid: people must reach Tend over "
+            "https:// unless it runs on this machine only (localhost or 127.0.0.1)"
+        )
+
+    redis = settings.redis
+    if redis.url and urlsplit(redis.url).scheme not in ("redis", "rediss", "unix"):
+        raise _invalid("TEND_REDIS_URL", redis.url)
+    return msgspec.structs.replace(
+        settings, paths=paths, database=database, server=server, accounts=accounts
+    )
+
+
+def _is_loopback(hostname: str) -> bool:
+    return hostname in ("localhost", "::1") or hostname.startswith("127.")
 
 
 def _usable_database_url(url: str) -> bool:

@@ -28,6 +28,8 @@ _CODES = {
     503: "unavailable",
 }
 _MESSAGES = {
+    401: "Please sign in to continue.",
+    403: "This is not part of what you can do in Tend.",
     404: "There is nothing here.",
     405: "This address does not accept that method.",
     413: "That request is too large.",

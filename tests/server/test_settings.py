@@ -40,7 +40,8 @@ def test_values_are_read_and_converted_from_the_environment(tmp_path):
 def test_env_file_is_read_and_the_environment_wins(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text("TEND_PORT=9100\nTEND_HOST=0.0.0.0\n")
-    settings = load_settings(environ={"TEND_PORT": "9200"}, env_file=env_file)
+    environ = {"TEND_PORT": "9200", "TEND_PUBLIC_URL": "https://tend.example.org"}
+    settings = load_settings(environ=environ, env_file=env_file)
     assert settings.server.port == 9200
     assert settings.server.host == "0.0.0.0"
 

@@ -1,0 +1,30 @@
+"""Argon2id hashes of the keys a browser derives (the server never sees a password)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+# OWASP's Argon2id baseline (19 MiB, 2 passes, 1 lane). What is hashed is already a
+# 256-bit key from PBKDF2 at 600,000 iterations, so this guards the database, not guesses.
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# Verified against when there is no account, so that both answers take as long.
+_DECOY = _HASHER.hash("tend decoy key")
+
+
+async def hash_key(key: str) -> str:
+    return await asyncio.to_thread(_HASHER.hash, key)
+
+
+async def verify_key(stored_hash: str | None, key: str) -> bool:
+    """True if ``key`` matches; with no stored hash, spends the same time and says no."""
+
+    def verify() -> bool:
+        try:
+            return _HASHER.verify(stored_hash or _DECOY, key) and stored_hash is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(verify)
