@@ -1,0 +1,1 @@
+"""Shared crypto test vectors, used by the Python and the browser tests."""
