@@ -162,7 +162,13 @@ _HINTS = {
     "TEND_REDIS_URL": "use redis://host:6379/0 or rediss://… (or leave it unset)",
 }
 _SECRET_BEARING = {"TEND_DATABASE_URL", "TEND_REDIS_URL"}
-_NOT_SETTINGS = {"TEND_TEST_DATABASE_URL", "TEND_REQUIRE_BROWSER", "TEND_CHROMIUM"}
+_NOT_SETTINGS = {
+    "TEND_TEST_DATABASE_URL",
+    "TEND_TEST_REDIS_URL",
+    "TEND_REQUIRE_BROWSER",
+    "TEND_REQUIRE_REDIS",
+    "TEND_CHROMIUM",
+}
 
 
 def known_variables() -> set[str]:

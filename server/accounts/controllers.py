@@ -32,7 +32,14 @@ from server.accounts.schemas import (
     TokenBody,
     WrappedKeys,
 )
-from server.accounts.sessions import AuthUser, expired_cookie, session_cookie, start_session
+from server.accounts.sessions import (
+    AuthUser,
+    authenticate,
+    cookie_name,
+    expired_cookie,
+    session_cookie,
+    start_session,
+)
 from server.lib.requests import client_of
 from server.lib.throttle import Limiter
 from server.org import invitations, people
@@ -132,10 +139,15 @@ class SessionController(Controller):
     path = "/session"
     tags = ["auth"]
 
-    @get("/", response_headers=NO_STORE)
-    async def current(self, request: Request) -> CurrentSession:
-        """Who is signed in, and the token state-changing requests must carry."""
-        user: AuthUser = request.user
+    @get("/", opt=PUBLIC, response_headers=NO_STORE)
+    async def current(self, request: Request, state: State) -> CurrentSession:
+        """Who is signed in (``me`` is null for nobody), and the token that state-changing
+        requests must carry. Always 200, so a signed-out app start logs no error."""
+        settings: Settings = state.settings
+        token = request.cookies.get(cookie_name(settings.accounts))
+        user = await authenticate(token, settings.accounts) if token else None
+        if user is None:
+            return CurrentSession(me=None, csrf_token=None)
         return CurrentSession(me=await services.me(user.id), csrf_token=user.csrf_token)
 
 

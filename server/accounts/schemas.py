@@ -103,8 +103,8 @@ class SessionStarted(Struct, frozen=True):
 
 
 class CurrentSession(Struct, frozen=True):
-    me: Me
-    csrf_token: str
+    me: Me | None
+    csrf_token: str | None
 
 
 class RecoveryStart(Struct, frozen=True):

@@ -13,7 +13,8 @@ _CSP = (
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self'",
+    # data: for the invitation QR codes the API draws as SVG (images cannot run script).
+    "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
     "manifest-src 'self'",

@@ -26,6 +26,9 @@ ENTRY_FILES = {
 }
 SERVICE_WORKER = "sw.js"
 SERVICE_WORKER_DIR = "sw/"  # loaded by sw.js through importScripts, not precached
+# Fetched when first needed, not precached: the password-strength dictionary (≈250 KB
+# gzipped) serves only screens that set a password, and those need the server anyway.
+ON_DEMAND = ("vendor/zxcvbn-ts/",)
 ASSET_PREFIX = "/v"
 
 # Litestar adds "; charset=utf-8" to text types itself.
@@ -77,7 +80,7 @@ class Build:
             for path in sorted(self.files)
             if path not in ENTRY_FILES
             and path != SERVICE_WORKER
-            and not path.startswith(SERVICE_WORKER_DIR)
+            and not path.startswith((SERVICE_WORKER_DIR, *ON_DEMAND))
         ]
         return BuildInfo(version=self.version, precache=[*ENTRY_FILES.values(), *assets])
 

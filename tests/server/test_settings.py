@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +121,39 @@ def test_tend_serve_exits_with_one_clear_line(variable, tmp_path):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"tend: {name}=")
     assert "Traceback" not in result.stderr
+
+
+def test_cookies_are_secure_except_on_plain_http_on_this_machine():
+    local = load_settings(environ={}, env_file=None)
+    assert local.accounts.secure_cookies is False
+    public = load_settings(environ={"TEND_PUBLIC_URL": "https://tend.example.org"}, env_file=None)
+    assert public.accounts.secure_cookies is True
+    forced = load_settings(environ={"TEND_SECURE_COOKIES": "true"}, env_file=None)
+    assert forced.accounts.secure_cookies is True
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        (
+            {"TEND_PUBLIC_URL": "https://tend.example.org", "TEND_SECURE_COOKIES": "false"},
+            "TEND_SECURE_COOKIES='false' is not valid: leave it unset",
+        ),
+        (
+            {"TEND_PUBLIC_URL": "http://tend.example.org"},
+            "people must reach Tend over https://",
+        ),
+        ({"TEND_SESSION_IDLE_HOURS": "0"}, "TEND_SESSION_IDLE_HOURS='0' is not valid"),
+        ({"TEND_INVITATION_DAYS": "90"}, "TEND_INVITATION_DAYS='90' is not valid"),
+        ({"TEND_REDIS_URL": "http://redis"}, "TEND_REDIS_URL='http://redis' is not valid"),
+    ],
+)
+def test_account_settings_that_would_weaken_security_are_refused(environ, expected):
+    with pytest.raises(SettingsError, match=re.escape(expected)):
+        load_settings(environ=environ, env_file=None)
+
+
+def test_a_redis_password_is_never_shown():
+    with pytest.raises(SettingsError) as raised:
+        load_settings(environ={"TEND_REDIS_URL": "http://:hunter2@redis"}, env_file=None)
+    assert "hunter2" not in str(raised.value)

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from server.org.setup import new_setup_link
+from tests.server.conftest import asgi_client
 
 
 def b64(n: int) -> str:
@@ -57,7 +57,7 @@ class Browser:
     """One person's browser: its own cookie jar, and the CSRF token after signing in."""
 
     def __init__(self, app: Litestar) -> None:
-        self.client = AsyncTestClient(app=app)
+        self.client = asgi_client(app)
         self.csrf = ""
         self.keys = Keys()
         self.me: dict = {}

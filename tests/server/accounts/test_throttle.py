@@ -1,0 +1,91 @@
+"""Rate limits are shared by every instance: in the database, or in Redis."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import redis
+
+from server.lib.errors import AppError
+from server.lib.throttle import DatabaseLimiter, Limit, RedisLimiter, check, enforce, retry_after
+
+REDIS_URL = os.environ.get("TEND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        message = f"Redis is not reachable at {REDIS_URL}"
+        if os.environ.get("TEND_REQUIRE_REDIS") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return REDIS_URL
+
+
+async def _shared_between_two_instances(first, second) -> None:
+    limit = Limit(f"test-{uuid.uuid4().hex}", count=3, seconds=60)
+    for limiter in (first, second, first):
+        await enforce(limiter, limit, "203.0.113.9")
+    with pytest.raises(AppError) as raised:
+        await enforce(second, limit, "203.0.113.9")
+    assert raised.value.status == 429
+    assert 1 <= int(raised.value.headers["Retry-After"]) <= 60
+    await enforce(first, limit, "198.51.100.7")  # another key is unaffected
+    with pytest.raises(AppError):
+        await check(second, limit, "203.0.113.9")
+    await first.reset(f"{limit.name}:203.0.113.9")
+    await check(second, limit, "203.0.113.9")
+
+
+async def test_database_counters_are_shared(app, client):
+    await _shared_between_two_instances(DatabaseLimiter(), DatabaseLimiter())
+
+
+async def test_redis_counters_are_shared(redis_url):
+    first, second = RedisLimiter(redis_url), RedisLimiter(redis_url)
+    try:
+        await _shared_between_two_instances(first, second)
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_sign_in_limits_use_redis_when_it_is_configured(make_settings, redis_url):
+    from server.app import create_app
+    from server.org.setup import new_setup_link
+    from tests.server.accounts.helpers import Keys, b64
+    from tests.server.conftest import asgi_client, running
+
+    address_keys = redis.Redis.from_url(redis_url).keys("tend:throttle:*:127.0.0.1:*")
+    if address_keys:
+        redis.Redis.from_url(redis_url).delete(*address_keys)
+    settings = make_settings(TEND_REDIS_URL=redis_url)
+    first, second = create_app(settings), create_app(settings)
+    email = f"{uuid.uuid4().hex}@example.org"
+    async with (
+        running(first),
+        running(second),
+        asgi_client(first) as one,
+        asgi_client(second) as two,
+    ):
+        token = (await new_setup_link("http://127.0.0.1:8000")).split("#")[1]
+        body = {"token": token, "organisation_name": "Redis", "teams": []}
+        body["account"] = Keys().account("Priya", email)
+        assert (await one.post("/api/setup", json=body)).status_code == 201
+        statuses = []
+        for i in range(6):
+            client = one if i % 2 else two
+            attempt = {"email": email, "auth_key": b64(32)}
+            statuses.append((await client.post("/api/auth/sign-in", json=attempt)).status_code)
+    assert statuses == [401] * 5 + [429]
+    assert isinstance(first.state.limiter, RedisLimiter)
+
+
+def test_retry_after_counts_down_to_the_end_of_the_window():
+    assert retry_after(60, now=120.0) == 60
+    assert retry_after(60, now=179.5) == 1
+    assert retry_after(900, now=900 * 10 + 300) == 600
