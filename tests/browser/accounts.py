@@ -1,0 +1,82 @@
+"""Accounts made from inside the page with the PWA's own modules: the keys are derived and
+wrapped in the browser exactly as the set-up and join screens do it."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+DEFAULT_PASSWORD = "a calm walk by the river"
+
+_CREATE_ACCOUNT = """async ({root, endpoint, body, account, password}) => {
+    const session = await import(`${root}/js/session.js`);
+    const api = await import(`${root}/js/api.js`);
+    const recoveryCode = await session.createAccount(
+        password,
+        (keys) => api.post(endpoint, {...body, account: {...account, ...keys}}),
+    );
+    return {me: session.current().me, recovery_code: recoveryCode};
+}"""
+
+
+def asset_root(page: Page) -> str:
+    """Where this page's own build lives: ``/v/<build>`` from its stylesheet's URL."""
+    href = page.locator("link[rel=stylesheet]").get_attribute("href")
+    assert href is not None
+    assert href.endswith("/css/app.css"), href
+    return href.removesuffix("/css/app.css")
+
+
+def _create_account(
+    page: Page, endpoint: str, body: dict, *, name: str, email: str, password: str
+) -> dict:
+    page.goto("/")
+    expect(page.locator("html[data-ready]")).to_have_count(1)
+    result = page.evaluate(
+        _CREATE_ACCOUNT,
+        {
+            "root": asset_root(page),
+            "endpoint": endpoint,
+            "body": body,
+            "account": {"display_name": name, "email": email},
+            "password": password,
+        },
+    )
+    page.reload()
+    expect(page.locator("html[data-ready]")).to_have_count(1)
+    return {**result, "email": email, "password": password}
+
+
+def create_organisation(
+    page: Page,
+    live_server,
+    *,
+    email: str,
+    password: str = DEFAULT_PASSWORD,
+    organisation: str = "Harbour Care",
+    teams: tuple[str, ...] = ("Oak House", "Elm Lodge"),
+    name: str = "Priya Shah",
+) -> dict:
+    """Set up a new organisation with its first admin (also a worker), signed in on `page`."""
+    token = live_server.setup_link().split("#", 1)[1]
+    body = {
+        "token": token,
+        "organisation_name": organisation,
+        "teams": list(teams),
+        "also_worker": True,
+    }
+    return _create_account(page, "/api/setup", body, name=name, email=email, password=password)
+
+
+def join_by_link(
+    page: Page, link: str, *, name: str, email: str, password: str = DEFAULT_PASSWORD
+) -> dict:
+    """Accept an invitation link as a new person, signed in on `page`."""
+    token = link.split("#", 1)[1]
+    return _create_account(
+        page,
+        "/api/invitations/accept",
+        {"token": token},
+        name=name,
+        email=email,
+        password=password,
+    )
