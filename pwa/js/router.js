@@ -2,6 +2,7 @@
    then focus moves to the new page's heading so screen readers announce it. */
 
 const routes = new Map();
+let shownPath = null;
 let notFound = null;
 
 export function route(path, view) {
@@ -24,12 +25,18 @@ async function render({ focus }) {
   const main = document.getElementById("main");
   const { title, content } = await view();
   main.replaceChildren(content);
+  shownPath = location.pathname;
   document.title = title === "Tend" ? "Tend" : `${title} — Tend`;
   if (focus) {
     const heading = main.querySelector("h1");
     (heading || main).focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }
+}
+
+/** Render the current page again (after signing in or out, locking or unlocking). */
+export function refresh() {
+  return render({ focus: true });
 }
 
 function isAppLink(anchor, event) {
@@ -51,6 +58,10 @@ export function start() {
     event.preventDefault();
     navigate(anchor.pathname);
   });
-  window.addEventListener("popstate", () => render({ focus: true }));
+  window.addEventListener("popstate", () => {
+    // A jump to #section within the page changes only the hash: nothing to redraw.
+    if (location.pathname === shownPath) return;
+    render({ focus: true });
+  });
   return render({ focus: false });
 }

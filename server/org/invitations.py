@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -42,9 +43,19 @@ def invitation_link(public_url: str, token: str) -> str:
 
 def qr_svg(link: str) -> str:
     """The link as a QR code, in SVG, drawn by segno."""
-    return segno.make(link, error="m").svg_inline(
-        scale=4, border=2, dark="#000", light="#fff", title="QR code for the invitation link"
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(
+        buffer,
+        kind="svg",
+        xmldecl=False,
+        svgns=True,  # a standalone image (e.g. a data: URL) needs the namespace
+        scale=4,
+        border=2,
+        dark="#000",
+        light="#fff",
+        title="QR code for the invitation link",
     )
+    return buffer.getvalue().decode()
 
 
 _COLUMNS = (

@@ -59,6 +59,25 @@ class LiveServer:
     process: subprocess.Popen
     log: Path
     pwa_dir: Path
+    env: dict
+
+    def tend(self, *args: str) -> str:
+        """Run a ``tend`` command against this server's database; return what it printed."""
+        result = subprocess.run(
+            [sys.executable, "-m", "server.cli", *args],
+            env={**self.env, "TEND_PUBLIC_URL": self.url},
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return result.stdout
+
+    def setup_link(self) -> str:
+        """A one-time link to set up a new organisation (each test gets its own)."""
+        output = self.tend("setup-link", "--another-organisation")
+        return next(word for word in output.split() if word.startswith("http"))
 
     def stop(self) -> None:
         self.process.terminate()
@@ -93,7 +112,7 @@ def start_server(database_url: str, workdir: Path, pwa_dir: Path) -> LiveServer:
             stderr=subprocess.STDOUT,
             cwd=REPO,
         )
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log, pwa_dir)
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log, pwa_dir, env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

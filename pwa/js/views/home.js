@@ -1,6 +1,7 @@
 import { h } from "../dom.js";
+import { current, hasRole, lock } from "../session.js";
 
-export function home() {
+function welcome() {
   return {
     title: "Tend",
     content: h("section", { class: "welcome", "aria-labelledby": "page-title" },
@@ -16,4 +17,34 @@ export function home() {
       h("p", { class: "small" },
         "Tend is for looking after yourself. It is not a clinical or diagnostic tool.")),
   };
+}
+
+function greeting(name) {
+  const hour = new Date().getHours();
+  const part = hour < 12 ? "Good morning" : hour < 18 ? "Good afternoon" : "Good evening";
+  return name ? `${part}, ${name}` : part;
+}
+
+function signedInHome() {
+  const { me } = current();
+  const links = [
+    hasRole("admin") ? h("li", {}, h("a", { href: "/admin" }, "Your organisation: invite and manage people")) : null,
+    h("li", {}, h("a", { href: "/settings" }, "Settings: password, recovery code, devices")),
+    h("li", {}, h("a", { href: "/support" }, "Get support now")),
+  ];
+  return {
+    title: "Tend",
+    content: h("section", { "aria-labelledby": "page-title" },
+      h("h1", { id: "page-title", tabindex: "-1" }, greeting(me?.display_name)),
+      h("p", { class: "lead" }, "This is your space. Nothing you write here is seen by anyone unless you choose to share it."),
+      h("ul", { class: "plain-list nav-list" }, links),
+      h("p", { class: "actions" },
+        h("button", { type: "button", class: "button secondary", onclick: () => lock() }, "Lock now")),
+      h("p", { class: "small" },
+        "Lock puts your notes away on this device until you enter your password again.")),
+  };
+}
+
+export function home() {
+  return current().status === "signed-out" ? welcome() : signedInHome();
 }

@@ -24,7 +24,7 @@ async def test_an_invitation_shows_what_it_is_for_then_creates_the_account(app, 
         admin, ("worker",), "Oak House", [supervisor.me["id"]], label="Jade, new starter"
     )
     assert created["link"] == f"http://127.0.0.1:{app.state.settings.server.port}/join#{token}"
-    assert created["qr_svg"].startswith("<svg")
+    assert created["qr_svg"].startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert created["invitation"]["status"] == "pending"
     assert created["invitation"]["label"] == "Jade, new starter"
     preview = await Browser(app).post("/api/invitations/preview", json={"token": token})

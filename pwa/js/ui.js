@@ -1,0 +1,121 @@
+/* Small building blocks for forms and pages, so every screen speaks and behaves alike. */
+import { h } from "./dom.js";
+
+let fieldCount = 0;
+
+/** A page: a section labelled by its h1, which receives focus on navigation. */
+export function page(title, ...children) {
+  return h("section", { "aria-labelledby": "page-title" },
+    h("h1", { id: "page-title", tabindex: "-1" }, title),
+    ...children);
+}
+
+/**
+ * A labelled input with an optional hint, and an error slot tied by aria-describedby.
+ * @returns {{element: HTMLElement, input: HTMLInputElement, setError: (m: string) => void}}
+ */
+export function field({ label, name, type = "text", autocomplete, hint, required = true,
+  maxlength, value, inputmode, multiline = false }) {
+  const id = `field-${name}-${++fieldCount}`;
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const input = h(multiline ? "textarea" : "input", {
+    id,
+    name,
+    type: multiline ? null : type,
+    autocomplete,
+    required,
+    maxlength,
+    inputmode,
+    "aria-describedby": [hintId, errorId].filter(Boolean).join(" "),
+  });
+  if (value !== undefined) input.value = value;
+  const error = h("p", { id: errorId, class: "field-error", hidden: true });
+  const element = h("div", { class: "field" },
+    h("label", { for: id }, label),
+    hint ? h("p", { id: hintId, class: "field-hint" }, hint) : null,
+    input,
+    error);
+  function setError(message) {
+    error.textContent = message || "";
+    error.hidden = !message;
+    if (message) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+  input.addEventListener("input", () => setError(""));
+  return { element, input, setError };
+}
+
+/** A checkbox with its label; `checked` sets its first state. */
+export function checkbox({ label, name, checked = false, value }) {
+  const id = `check-${name}-${++fieldCount}`;
+  const input = h("input", { type: "checkbox", id, name, value, checked });
+  const element = h("div", { class: "check" }, input, h("label", { for: id }, label));
+  return { element, input };
+}
+
+/** A region for a form's outcome: errors are announced at once, news politely. */
+export function notice() {
+  // Live regions must exist before their message arrives, or screen readers miss it:
+  // one for news (polite), one for problems (assertive), both present from the start.
+  const news = h("div", { role: "status" });
+  const problem = h("div", { role: "alert" });
+  const element = h("div", { class: "notice" }, news, problem);
+  function say(region, other, kind, message) {
+    other.replaceChildren();
+    element.className = `notice ${kind}`;
+    region.replaceChildren(h("p", {}, message));
+  }
+  return {
+    element,
+    error(message) {
+      say(problem, news, "error", message);
+    },
+    info(message) {
+      say(news, problem, "info", message);
+    },
+    clear() {
+      news.replaceChildren();
+      problem.replaceChildren();
+    },
+  };
+}
+
+/**
+ * Run `work` while a button shows it is busy (and cannot be pressed twice).
+ * @param {HTMLButtonElement} button
+ * @param {string} busyText what the button says meanwhile
+ */
+export async function busy(button, busyText, work) {
+  const idle = button.textContent;
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  button.textContent = busyText;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+    button.textContent = idle;
+  }
+}
+
+/** Show the API's field errors beside their fields; return true if any was shown. */
+export function showFieldErrors(error, fields) {
+  let shown = false;
+  for (const detail of error.details || []) {
+    const name = detail.field.split(".").pop();
+    if (fields[name]) {
+      fields[name].setError(detail.message);
+      shown = true;
+    }
+  }
+  return shown;
+}
+
+/** "23 November 2026 at 14:05" in the person's own time zone. */
+export function formatDateTime(iso) {
+  return new Intl.DateTimeFormat("en-GB", {
+    day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
+  }).format(new Date(iso));
+}
