@@ -286,3 +286,21 @@ def test_an_unknown_invitation_link_says_so_and_creates_nothing(page):
     expect(app.heading).to_have_text("This invitation can't be used")
     expect(page.get_by_text("ask for a new one")).to_be_visible()
     assert serious_violations(page) == []
+
+
+def test_after_several_wrong_passwords_sign_in_pauses_and_says_when(page, live_server):
+    email = unique_email("priya")
+    create_organisation(page, live_server, email=email, name="Priya")
+    page.evaluate(
+        "async (root) => (await import(`${root}/js/session.js`)).signOut()", asset_root(page)
+    )
+    app = TendApp(page).open("/sign-in")
+    for attempt in range(5):
+        sign_in(page, email, f"not the password {attempt}")
+        expect(page.get_by_text("That email or password is wrong.")).to_be_visible()
+    sign_in(page, email, DEFAULT_PASSWORD)
+    expect(page.get_by_role("alert").filter(has_text="try again in")).to_contain_text(
+        re.compile(r"Please try again in (a minute|\d+ minutes)\.")
+    )
+    expect(app.heading).to_have_text("Sign in")
+    assert serious_violations(page) == []
