@@ -12,7 +12,14 @@ from typing import Any
 import msgspec
 
 from server import __version__
-from server.settings import Settings, SettingsError, load_settings, redact_url, unknown_variables
+from server.settings import (
+    ServerSettings,
+    Settings,
+    SettingsError,
+    load_settings,
+    redact_url,
+    unknown_variables,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,20 +71,27 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    options = {
-        "host": server.host,
-        "port": server.port,
-        "log_config": None,
-        "access_log": False,
-        "server_header": False,
-        "proxy_headers": False,
-    }
+    options = uvicorn_options(server)
     if args.reload:
         os.environ.update({"TEND_HOST": server.host, "TEND_PORT": str(server.port)})
         uvicorn.run("server.app:app_from_environment", factory=True, reload=True, **options)
     else:
         uvicorn.run(create_app(settings), **options)
     return 0
+
+
+def uvicorn_options(server: ServerSettings) -> dict[str, Any]:
+    """How uvicorn runs Tend. Forwarded headers are believed only from trusted proxies."""
+    trusted = server.trusted_proxies.replace(" ", "")
+    return {
+        "host": server.host,
+        "port": server.port,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
+    }
 
 
 def migrate(settings: Settings, _: argparse.Namespace) -> int:

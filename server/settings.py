@@ -36,14 +36,21 @@ class ServerSettings(
         "port": "TEND_PORT",
         "public_url": "TEND_PUBLIC_URL",
         "max_body_bytes": "TEND_MAX_BODY_BYTES",
+        "trusted_proxies": "TEND_TRUSTED_PROXIES",
     },
 ):
-    """Where Tend listens and how it is reached."""
+    """Where Tend listens and how it is reached.
+
+    ``trusted_proxies``: addresses of reverse proxies whose ``X-Forwarded-For`` tells who
+    is really asking (comma-separated, or ``*``). Without it, behind a proxy every request
+    would seem to come from the proxy, and per-address rate limits would be shared by all.
+    """
 
     host: str = "127.0.0.1"
     port: Port = 8000
     public_url: str = ""
     max_body_bytes: BodyLimit = 1024 * 1024
+    trusted_proxies: Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Fa-f.:/*, ]*$")] = ""
 
     @property
     def is_https(self) -> bool:
@@ -150,6 +157,7 @@ _HINTS = {
     "TEND_PUBLIC_URL": "use the address people open, such as https://tend.example.org",
     "TEND_PORT": "use a whole number from 1 to 65535",
     "TEND_MAX_BODY_BYTES": "use a whole number of bytes from 1024 to 67108864",
+    "TEND_TRUSTED_PROXIES": "use the proxy's addresses, comma-separated, such as 127.0.0.1",
     "TEND_LOG_LEVEL": "use one of DEBUG, INFO, WARNING, ERROR",
     "TEND_LOG_FORMAT": "use json or text",
     "TEND_MIGRATE_ON_START": "use true or false",

@@ -4,12 +4,21 @@
    the password), "unlocked" (the non-extractable data key is in IndexedDB, ready).
    Every key operation happens here, in the browser: the server only ever receives
    derived keys and wrapped keys (see docs/keys.md). */
-import { OfflineError, get, post, put, setCsrfToken } from "./api.js";
+import { ApiError, OfflineError, get, post, put, setCsrfToken } from "./api.js";
 import {
-  accountKeyMaterial, b64url, deriveAccountKeys, deriveRecoveryKeys, generateDataKey,
+  DEFAULT_ITERATIONS, accountKeyMaterial, b64url, deriveAccountKeys, deriveRecoveryKeys, generateDataKey,
   parseRecoveryCode, recoveryKeyMaterial, toNonExtractable, unwrapDataKey,
 } from "./crypto.js";
 import * as keystore from "./keystore.js";
+
+/** Refuse key parameters weaker than Tend ever makes: a tampered server must not be able
+    to make the browser stretch a password less. */
+function checked(params) {
+  if (!Number.isInteger(params.iterations) || params.iterations < DEFAULT_ITERATIONS) {
+    throw new Error("Tend received unsafe sign-in settings from the server, so it stopped.");
+  }
+  return params;
+}
 
 const state = { status: "signed-out", me: null, offline: false };
 const listeners = new Set();
@@ -38,6 +47,9 @@ export async function restore() {
   try {
     const session = await get("/api/session");
     if (!session.me) {
+      // Signed out elsewhere (another device, a new password, a closed account): the key
+      // is put away here too; its wrapped copy stays for when she signs in again.
+      if (await keystore.loadUnlocked()) await keystore.lock();
       update({ status: "signed-out", me: null, offline: false });
       return state;
     }
@@ -94,7 +106,7 @@ export async function createAccount(password, send) {
 
 /** Sign in: derive the keys from the password, prove the one, unwrap with the other. */
 export async function signIn(email, password) {
-  const params = await post("/api/auth/params", { email });
+  const params = checked(await post("/api/auth/params", { email }));
   const { authKey, wrappingKey } = await deriveAccountKeys(
     password, b64url.decode(params.salt), params.iterations,
   );
@@ -112,7 +124,7 @@ export async function unlock(password) {
   if (wrapped && (!state.me || wrapped.userId === state.me.id)) {
     await keystore.unlockWithPassword(password);
   } else {
-    const keys = await get("/api/account/keys");
+    const keys = checked(await get("/api/account/keys"));
     const { wrappingKey } = await deriveAccountKeys(
       password, b64url.decode(keys.salt), keys.iterations,
     );
@@ -130,7 +142,7 @@ export async function lock() {
 
 /** The data key, extractable for a moment, if the password is right (for re-wrapping). */
 async function withCurrentPassword(password) {
-  const keys = await get("/api/account/keys");
+  const keys = checked(await get("/api/account/keys"));
   const { authKey, wrappingKey } = await deriveAccountKeys(
     password, b64url.decode(keys.salt), keys.iterations,
   );
@@ -177,9 +189,15 @@ export async function recover(email, code, newPassword) {
   return started(body);
 }
 
-/** Sign out: end the session on the server, then clear everything Tend keeps here. */
+/** Sign out: end the session on the server, then clear everything Tend keeps here.
+    A session the server had already ended (401) still clears this device; only no
+    connection at all stops it, so that the server session is never left behind. */
 export async function signOut() {
-  await post("/api/auth/sign-out");
+  try {
+    await post("/api/auth/sign-out");
+  } catch (error) {
+    if (!(error instanceof ApiError && [401, 403].includes(error.status))) throw error;
+  }
   await clearDevice();
   setCsrfToken("");
   update({ status: "signed-out", me: null });

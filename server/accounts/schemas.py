@@ -21,10 +21,17 @@ WrappedKey = Annotated[
     str, Meta(pattern=r"^[A-Za-z0-9_-]{80}$", description="nonce ‖ AES-GCM(data key), 60 bytes")
 ]
 Iterations = Annotated[int, Meta(ge=MIN_ITERATIONS, le=MAX_ITERATIONS)]
+# Printable text only: control characters (NUL among them) have no place in a name.
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 Email = Annotated[
-    str, Meta(min_length=3, max_length=254, pattern=r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")
+    str,
+    Meta(
+        min_length=3,
+        max_length=254,
+        pattern=r"^ *[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+ *$",
+    ),
 ]
-DisplayName = Annotated[str, Meta(min_length=1, max_length=80)]
+DisplayName = Annotated[str, Meta(min_length=1, max_length=80, pattern=PRINTABLE)]
 Token = Annotated[str, Meta(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 Role = Literal["worker", "supervisor", "admin"]
 Roles = Annotated[list[Role], Meta(min_length=1, max_length=3)]

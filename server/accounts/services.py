@@ -30,11 +30,12 @@ from server.accounts.schemas import (
 from server.accounts.secrets import decoy_salt
 from server.accounts.tables import AuditEvent, OneTimeToken, Person, Session, Supervision
 from server.lib.errors import AppError
-from server.lib.throttle import Limiter, check, count_failure, enforce
+from server.lib.throttle import Limiter, clear, enforce, forgive
 from server.lib.tokens import hash_token, new_token
 
 RECOVERY_GRANT_MINUTES = 15
 WRONG_CREDENTIALS = "That email or password is wrong. Please check them and try again."
+LOCKED = None  # the default 429 message says when to try again
 SIGN_IN_EVENTS = ("sign_in", "sign_in_failed", "sign_in_locked", "recovery_used")
 
 
@@ -71,7 +72,13 @@ async def create_person(
         recovery_wrapped_key=account.recovery.wrapped_data_key,
         **encode_roles(roles),
     )
-    await Person.insert(person).run()
+    try:
+        await Person.insert(person).run()
+    except Exception as error:
+        # Someone took the email between the check above and now.
+        if "unique" in str(error).lower() and "email" in str(error).lower():
+            raise email_taken() from error
+        raise
     for supervisor_id in supervisor_ids:
         await Supervision.insert(Supervision(supervisor=supervisor_id, worker=person.id)).run()
     return person.id
@@ -88,31 +95,33 @@ async def kdf_params(email: str) -> KdfParams:
     """Salt and iterations for sign-in. An email with no account gets decoys that look the
     same and never change, so this cannot tell anyone who has an account."""
     email = normalise_email(email)
+    decoy = await decoy_salt("kdf", email)  # made either way, so both take as long
     row = await (
         Person.select(Person.kdf_salt, Person.kdf_iterations).where(Person.email == email).first()
     )
     if row is None:
-        return KdfParams(salt=await decoy_salt("kdf", email), iterations=DEFAULT_ITERATIONS)
+        return KdfParams(salt=decoy, iterations=DEFAULT_ITERATIONS)
     return KdfParams(salt=row["kdf_salt"], iterations=row["kdf_iterations"])
 
 
 async def recovery_params(email: str) -> RecoveryParams:
     email = normalise_email(email)
+    decoy = await decoy_salt("recovery", email)  # made either way, so both take as long
     row = await Person.select(Person.recovery_salt).where(Person.email == email).first()
     if row is None:
-        return RecoveryParams(salt=await decoy_salt("recovery", email))
+        return RecoveryParams(salt=decoy)
     return RecoveryParams(salt=row["recovery_salt"])
 
 
 async def sign_in(email: str, auth_key: str, client: Client, limiter: Limiter) -> UUID:
     """The person's id if the key is right; raises a generic error otherwise.
 
-    Failures count against the account (5 per 15 minutes) and every attempt against the
-    address (30 per 15 minutes); either running out answers 429 with when to retry.
+    Each attempt is counted before the key is checked (so guesses sent at once cannot
+    all slip through): 5 failures per account and 30 per address in 15 minutes, then 429
+    with when to retry. A success takes its own count back.
     """
     email = normalise_email(email)
     account_key = hash_token(email)
-    await enforce(limiter, limits.SIGN_IN_ADDRESS, client.ip)
     row = (
         await Person.select(Person.id, Person.organisation, Person.auth_hash, Person.active)
         .where(Person.email == email)
@@ -120,36 +129,36 @@ async def sign_in(email: str, auth_key: str, client: Client, limiter: Limiter) -
     )
     organisation_id = row["organisation"] if row else None
     person_id = row["id"] if row else None
+    await enforce(limiter, limits.SIGN_IN_ADDRESS, client.ip)
     try:
-        await check(
-            limiter,
-            limits.SIGN_IN_ACCOUNT,
-            account_key,
-            message=None,
-        )
+        await enforce(limiter, limits.SIGN_IN_ACCOUNT, account_key, LOCKED)
     except AppError:
         await audit.record(
             "sign_in_locked", organisation_id=organisation_id, subject_id=person_id, client=client
         )
         raise
     if not await verify_key(row["auth_hash"] if row else None, auth_key):
-        await count_failure(limiter, limits.SIGN_IN_ACCOUNT, account_key)
         await audit.record(
             "sign_in_failed", organisation_id=organisation_id, subject_id=person_id, client=client
         )
         raise AppError(WRONG_CREDENTIALS, status=401, code="wrong_credentials")
     assert row is not None
+    await forgive(limiter, limits.SIGN_IN_ADDRESS, client.ip)
+    await clear(limiter, limits.SIGN_IN_ACCOUNT, account_key)
     if not row["active"]:
-        raise AppError(
-            "This account has been closed by your organisation. Please speak to them.",
-            status=403,
-            code="account_closed",
-        )
-    await limiter.reset(f"{limits.SIGN_IN_ACCOUNT.name}:{account_key}")
+        raise account_closed()
     await audit.record(
         "sign_in", organisation_id=organisation_id, subject_id=person_id, client=client
     )
     return row["id"]
+
+
+def account_closed() -> AppError:
+    return AppError(
+        "This account has been closed by your organisation. Please speak to them.",
+        status=403,
+        code="account_closed",
+    )
 
 
 async def me(person_id: UUID) -> Me:
@@ -206,9 +215,8 @@ async def _verify_current(person_id: UUID, auth_key: str, client: Client, limite
     if row is None:
         raise AppError("There is nothing here.", status=404)
     account_key = hash_token(row["email"])
-    await check(limiter, limits.SIGN_IN_ACCOUNT, account_key)
+    await enforce(limiter, limits.SIGN_IN_ACCOUNT, account_key)
     if not await verify_key(row["auth_hash"], auth_key):
-        await count_failure(limiter, limits.SIGN_IN_ACCOUNT, account_key)
         await audit.record(
             "sign_in_failed",
             organisation_id=row["organisation"],
@@ -219,6 +227,7 @@ async def _verify_current(person_id: UUID, auth_key: str, client: Client, limite
         raise AppError(
             "That password is not right. Please try again.", status=401, code="wrong_password"
         )
+    await clear(limiter, limits.SIGN_IN_ACCOUNT, account_key)
     return row
 
 
@@ -297,7 +306,7 @@ async def start_recovery(
     email = normalise_email(email)
     account_key = hash_token(email)
     await enforce(limiter, limits.RECOVERY_ADDRESS, client.ip)
-    await check(limiter, limits.RECOVERY_ACCOUNT, account_key)
+    await enforce(limiter, limits.RECOVERY_ACCOUNT, account_key)
     row = (
         await Person.select(
             Person.id,
@@ -310,7 +319,6 @@ async def start_recovery(
         .first()
     )
     if not await verify_key(row["recovery_auth_hash"] if row else None, auth_key):
-        await count_failure(limiter, limits.RECOVERY_ACCOUNT, account_key)
         await audit.record(
             "recovery_failed",
             organisation_id=row["organisation"] if row else None,
@@ -323,12 +331,10 @@ async def start_recovery(
             code="wrong_credentials",
         )
     assert row is not None
+    await forgive(limiter, limits.RECOVERY_ADDRESS, client.ip)
+    await clear(limiter, limits.RECOVERY_ACCOUNT, account_key)
     if not row["active"]:
-        raise AppError(
-            "This account has been closed by your organisation. Please speak to them.",
-            status=403,
-            code="account_closed",
-        )
+        raise account_closed()
     token = new_token()
     expires_at = datetime.now(UTC) + timedelta(minutes=RECOVERY_GRANT_MINUTES)
     await OneTimeToken.insert(
@@ -355,7 +361,13 @@ async def finish_recovery(token: str, password: PasswordKeys, client: Client) ->
                 code="recovery_expired",
             )
         person_id = used["person_id"]
-        row = await Person.select(Person.organisation).where(Person.id == person_id).first()
+        row = (
+            await Person.select(Person.organisation, Person.active)
+            .where(Person.id == person_id)
+            .first()
+        )
+        if row is None or not row["active"]:
+            raise account_closed()
         await _set_password(person_id, password)
         await _end_other_sessions(person_id, None)
         await audit.record(

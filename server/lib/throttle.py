@@ -31,6 +31,9 @@ class Limiter(Protocol):
     async def peek(self, key: str, seconds: int) -> int:
         """The current window's count, without counting."""
 
+    async def undo(self, key: str, seconds: int) -> None:
+        """Take back one event counted in the current window."""
+
     async def reset(self, key: str) -> None: ...
 
     async def close(self) -> None: ...
@@ -76,6 +79,19 @@ class DatabaseLimiter:
         )
         return int(row["count"]) if row else 0
 
+    async def undo(self, key: str, seconds: int) -> None:
+        from server.accounts.tables import Throttle
+
+        await (
+            Throttle.update({Throttle.count: Throttle.count - 1})
+            .where(
+                (Throttle.key == key)
+                & (Throttle.window_start == _window(seconds))
+                & (Throttle.count > 0)
+            )
+            .run()
+        )
+
     async def reset(self, key: str) -> None:
         from server.accounts.tables import Throttle
 
@@ -108,6 +124,11 @@ class RedisLimiter:
         value = await self._redis.get(self._key(key, seconds))
         return int(value) if value else 0
 
+    async def undo(self, key: str, seconds: int) -> None:
+        name = self._key(key, seconds)
+        if await self._redis.decr(name) < 0:
+            await self._redis.set(name, 0, keepttl=True)
+
     async def reset(self, key: str) -> None:
         cursor = 0
         while True:
@@ -138,18 +159,18 @@ def too_many(limit: Limit, message: str | None = None) -> AppError:
     )
 
 
-async def enforce(limiter: Limiter, limit: Limit, key: str) -> None:
-    """Count an attempt; raise 429 once the window's allowance is used up."""
+async def enforce(limiter: Limiter, limit: Limit, key: str, message: str | None = None) -> None:
+    """Count an attempt *before* it is made, so that attempts sent at once cannot all slip
+    under the limit; raise 429 once the window's allowance is used up."""
     if await limiter.hit(f"{limit.name}:{key}", limit.seconds) > limit.count:
-        raise too_many(limit)
-
-
-async def check(limiter: Limiter, limit: Limit, key: str, message: str | None = None) -> None:
-    """Raise 429 if the allowance is already used up, without counting."""
-    if await limiter.peek(f"{limit.name}:{key}", limit.seconds) >= limit.count:
         raise too_many(limit, message)
 
 
-async def count_failure(limiter: Limiter, limit: Limit, key: str) -> None:
-    """Count a failed attempt against ``limit`` (see :func:`check`)."""
-    await limiter.hit(f"{limit.name}:{key}", limit.seconds)
+async def forgive(limiter: Limiter, limit: Limit, key: str) -> None:
+    """Take back an attempt counted by :func:`enforce` that turned out to be fine."""
+    await limiter.undo(f"{limit.name}:{key}", limit.seconds)
+
+
+async def clear(limiter: Limiter, limit: Limit, key: str) -> None:
+    """Forget every attempt counted against ``key`` (after a success)."""
+    await limiter.reset(f"{limit.name}:{key}")

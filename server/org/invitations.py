@@ -14,7 +14,7 @@ from server.accounts.schemas import Acceptance, InvitationPreview, Ref, decode_r
 from server.accounts.services import create_person
 from server.accounts.tables import Invitation
 from server.lib.errors import AppError
-from server.lib.throttle import Limiter, enforce
+from server.lib.throttle import Limiter, enforce, too_many
 from server.lib.tokens import hash_token, new_token
 from server.org.common import not_found, people_refs, supervisors_in, team_in
 from server.org.schemas import InvitationCreate, InvitationLink, InvitationRead, InvitationStatus
@@ -272,6 +272,24 @@ async def accept_invitation(acceptance: Acceptance, client: Client, limiter: Lim
     """Create the account the invitation allows, and use the invitation up."""
     await enforce(limiter, limits.LINK_ADDRESS, client.ip)
     row = await _by_token(acceptance.token)
+    invitation_key = f"{limits.EMAIL_TAKEN_PER_INVITATION.name}:{row['id']}"
+    if await limiter.peek(invitation_key, limits.EMAIL_TAKEN_PER_INVITATION.seconds) >= (
+        limits.EMAIL_TAKEN_PER_INVITATION.count
+    ):
+        raise too_many(
+            limits.EMAIL_TAKEN_PER_INVITATION,
+            "This invitation has been tried with several emails that already have accounts. "
+            "Please ask whoever invited you for help.",
+        )
+    try:
+        return await _accept(row, acceptance, client)
+    except AppError as error:
+        if error.code == "email_taken":
+            await limiter.hit(invitation_key, limits.EMAIL_TAKEN_PER_INVITATION.seconds)
+        raise
+
+
+async def _accept(row: dict, acceptance: Acceptance, client: Client) -> UUID:
     organisation_id = row["organisation_id"]
     async with Invitation._meta.db.transaction():
         claimed = (

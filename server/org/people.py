@@ -135,6 +135,16 @@ async def get_person(organisation_id: UUID, person_id: UUID) -> PersonRead:
     return _person(row, await _supervisors_of([person_id]))
 
 
+async def _lock_organisation(organisation_id: UUID) -> None:
+    """Within a transaction, make changes to one organisation's admins take turns, so
+    that two admins removing each other at once cannot leave nobody in charge. (SQLite
+    writes already take turns: every write transaction begins IMMEDIATE.)"""
+    if Organisation._meta.db.engine_type == "postgres":
+        await Organisation.raw(
+            "SELECT id FROM organisation WHERE id = {} FOR UPDATE", organisation_id
+        ).run()
+
+
 async def _admins_left(organisation_id: UUID, without: UUID) -> int:
     return await Person.count().where(
         (Person.organisation == organisation_id)
@@ -152,13 +162,6 @@ async def update_person(
     roles_changed = change.roles is not None and set(change.roles) != set(before.roles)
     if roles_changed:
         roles: list[Role] = list(dict.fromkeys(change.roles))
-        stops_admin = "admin" in before.roles and "admin" not in roles
-        if stops_admin and not await _admins_left(organisation_id, person_id):
-            raise AppError(
-                "Someone else must be an admin before this person stops being one.",
-                status=409,
-                code="last_admin",
-            )
         values.update({getattr(Person, k): v for k, v in encode_roles(roles).items()})
     team_id = before.team.id if before.team else None
     if change.clear_team:
@@ -169,7 +172,16 @@ async def update_person(
         values[Person.team] = team_id
     if not values:
         return before
+    stops_admin = roles_changed and "admin" in before.roles and "admin" not in change.roles
     async with Person._meta.db.transaction():
+        if stops_admin:
+            await _lock_organisation(organisation_id)
+            if not await _admins_left(organisation_id, person_id):
+                raise AppError(
+                    "Someone else must be an admin before this person stops being one.",
+                    status=409,
+                    code="last_admin",
+                )
         await Person.update(values).where(Person.id == person_id).run()
         if (
             "supervisor" in before.roles
@@ -226,15 +238,13 @@ async def set_active(
     before = await get_person(organisation_id, person_id)
     if not active and person_id == actor_id:
         raise AppError("You can't close your own account here.", status=409, code="self")
-    if (
-        not active
-        and "admin" in before.roles
-        and not await _admins_left(organisation_id, person_id)
-    ):
-        raise AppError("Tend needs at least one admin.", status=409, code="last_admin")
     if before.active == active:
         return before
     async with Person._meta.db.transaction():
+        if not active and "admin" in before.roles:
+            await _lock_organisation(organisation_id)
+            if not await _admins_left(organisation_id, person_id):
+                raise AppError("Tend needs at least one admin.", status=409, code="last_admin")
         await Person.update({Person.active: active}).where(Person.id == person_id).run()
         if not active:
             await end_sessions(person_id)
@@ -264,10 +274,18 @@ async def my_supervisees(supervisor_id: UUID) -> list[PersonRef]:
     return [PersonRef(**row) for row in rows]
 
 
+# When someone signs in or out is theirs to know (their own sign-in history shows it);
+# admins see failures, lock-outs and every change to accounts.
+PRIVATE_EVENTS = ["sign_in", "sign_out", "session_ended"]
+
+
 async def audit_log(organisation_id: UUID, limit: int = 200) -> list[AuditRead]:
     rows = await (
         AuditEvent.select()
-        .where(AuditEvent.organisation_id == organisation_id)
+        .where(
+            (AuditEvent.organisation_id == organisation_id)
+            & AuditEvent.event.not_in(PRIVATE_EVENTS)
+        )
         .order_by(AuditEvent.at, ascending=False)
         .limit(limit)
     )

@@ -8,11 +8,11 @@ from uuid import UUID
 
 from msgspec import Meta, Struct
 
-from server.accounts.schemas import NewAccount, PersonRef, Ref, Role, Roles, Token
+from server.accounts.schemas import PRINTABLE, NewAccount, PersonRef, Ref, Role, Roles, Token
 
-OrganisationName = Annotated[str, Meta(min_length=1, max_length=120)]
-TeamName = Annotated[str, Meta(min_length=1, max_length=80)]
-Label = Annotated[str, Meta(max_length=80)]
+OrganisationName = Annotated[str, Meta(min_length=1, max_length=120, pattern=PRINTABLE)]
+TeamName = Annotated[str, Meta(min_length=1, max_length=80, pattern=PRINTABLE)]
+Label = Annotated[str, Meta(max_length=80, pattern=PRINTABLE)]
 
 
 class SetupRequest(Struct, frozen=True):

@@ -304,3 +304,23 @@ def test_after_several_wrong_passwords_sign_in_pauses_and_says_when(page, live_s
     )
     expect(app.heading).to_have_text("Sign in")
     assert serious_violations(page) == []
+
+
+def test_a_phone_signed_out_from_another_device_puts_its_key_away(
+    page, browser, phone_context_args, live_server
+):
+    email = unique_email("jade")
+    create_organisation(page, live_server, email=email, name="Jade")
+    laptop_context = browser.new_context(**phone_context_args, base_url=live_server.url)
+    laptop = laptop_context.new_page()
+    TendApp(laptop).open("/sign-in")
+    sign_in(laptop, email, DEFAULT_PASSWORD)
+    expect(laptop.get_by_role("heading", level=1)).to_have_text(re.compile("^Good "))
+    TendApp(laptop).open("/settings")
+    laptop.get_by_role("button", name=re.compile(r"^Sign out .*, last used")).click()
+    expect(laptop.get_by_text(re.compile(r"is signed out\.$"))).to_be_visible()
+    laptop_context.close()
+
+    app = TendApp(page).open("/")
+    expect(app.heading).to_have_text("Welcome to Tend")
+    assert keystore_state(page) == {"unlocked": False, "extractable": None, "wrapped": True}
