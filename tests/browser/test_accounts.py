@@ -324,3 +324,30 @@ def test_a_phone_signed_out_from_another_device_puts_its_key_away(
     app = TendApp(page).open("/")
     expect(app.heading).to_have_text("Welcome to Tend")
     assert keystore_state(page) == {"unlocked": False, "extractable": None, "wrapped": True}
+
+
+def test_a_new_recovery_code_replaces_the_old_one(page, live_server):
+    email = unique_email("amir")
+    account = create_organisation(page, live_server, email=email, name="Amir")
+    app = TendApp(page).open("/settings")
+    fill_password(page, "Your password", DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Make a new recovery code").click()
+    expect(app.heading).to_have_text("Save your recovery code")
+    expect(page.get_by_text("Your old one no longer works.")).to_be_visible()
+    new_code = page.get_by_test_id("recovery-code").inner_text()
+    assert new_code != account["recovery_code"]
+    page.get_by_label("I've saved my recovery code somewhere safe").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(app.heading).to_have_text("Settings")
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(app.heading).to_have_text("Welcome to Tend")
+
+    TendApp(page).open("/recover")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Recovery code").fill(account["recovery_code"])
+    fill_password(page, "New password", NEW_PASSWORD)
+    page.get_by_role("button", name="Set new password").click()
+    expect(page.get_by_text("That email or recovery code is wrong.")).to_be_visible()
+    page.get_by_label("Recovery code").fill(new_code)
+    page.get_by_role("button", name="Set new password").click()
+    expect(app.heading).to_have_text("Your password is changed")
