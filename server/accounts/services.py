@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
+
+import msgspec
 
 from server.accounts import audit, limits
 from server.accounts.audit import Client
@@ -28,6 +31,7 @@ from server.accounts.schemas import (
     normalise_email,
 )
 from server.accounts.secrets import decoy_salt
+from server.accounts.sessions import end_sessions
 from server.accounts.tables import AuditEvent, OneTimeToken, Person, Session, Supervision
 from server.lib.errors import AppError
 from server.lib.throttle import Limiter, clear, enforce, forgive
@@ -35,7 +39,6 @@ from server.lib.tokens import hash_token, new_token
 
 RECOVERY_GRANT_MINUTES = 15
 WRONG_CREDENTIALS = "That email or password is wrong. Please check them and try again."
-LOCKED = None  # the default 429 message says when to try again
 SIGN_IN_EVENTS = ("sign_in", "sign_in_failed", "sign_in_locked", "recovery_used")
 
 
@@ -47,12 +50,29 @@ def email_taken() -> AppError:
     )
 
 
+class KeyHashes(msgspec.Struct, frozen=True):
+    """Argon2id hashes of a new account's two authentication keys."""
+
+    password: str
+    recovery: str
+
+
+async def hash_account_keys(account: NewAccount) -> KeyHashes:
+    """Hash before the transaction: Argon2id is slow on purpose, and a SQLite write
+    transaction holds the one writer while it is open."""
+    return KeyHashes(
+        password=await hash_key(account.password.auth_key),
+        recovery=await hash_key(account.recovery.auth_key),
+    )
+
+
 async def create_person(
     organisation_id: UUID,
     account: NewAccount,
+    hashes: KeyHashes,
     roles: list[Role],
     team_id: UUID | None,
-    supervisor_ids: list[UUID] = (),  # type: ignore[assignment]
+    supervisor_ids: Sequence[UUID] = (),
 ) -> UUID:
     """Insert a person with their wrapped keys. Call inside a transaction."""
     email = normalise_email(account.email)
@@ -65,10 +85,10 @@ async def create_person(
         display_name=_clean_name(account.display_name),
         kdf_salt=account.password.salt,
         kdf_iterations=account.password.iterations,
-        auth_hash=await hash_key(account.password.auth_key),
+        auth_hash=hashes.password,
         wrapped_data_key=account.password.wrapped_data_key,
         recovery_salt=account.recovery.salt,
-        recovery_auth_hash=await hash_key(account.recovery.auth_key),
+        recovery_auth_hash=hashes.recovery,
         recovery_wrapped_key=account.recovery.wrapped_data_key,
         **encode_roles(roles),
     )
@@ -131,7 +151,7 @@ async def sign_in(email: str, auth_key: str, client: Client, limiter: Limiter) -
     person_id = row["id"] if row else None
     await enforce(limiter, limits.SIGN_IN_ADDRESS, client.ip)
     try:
-        await enforce(limiter, limits.SIGN_IN_ACCOUNT, account_key, LOCKED)
+        await enforce(limiter, limits.SIGN_IN_ACCOUNT, account_key)
     except AppError:
         await audit.record(
             "sign_in_locked", organisation_id=organisation_id, subject_id=person_id, client=client
@@ -231,13 +251,13 @@ async def _verify_current(person_id: UUID, auth_key: str, client: Client, limite
     return row
 
 
-async def _set_password(person_id: UUID, password: PasswordKeys) -> None:
+async def _set_password(person_id: UUID, password: PasswordKeys, auth_hash: str) -> None:
     await (
         Person.update(
             {
                 Person.kdf_salt: password.salt,
                 Person.kdf_iterations: password.iterations,
-                Person.auth_hash: await hash_key(password.auth_key),
+                Person.auth_hash: auth_hash,
                 Person.wrapped_data_key: password.wrapped_data_key,
                 Person.credentials_changed_at: datetime.now(UTC),
             }
@@ -252,9 +272,10 @@ async def change_password(
 ) -> None:
     """New key material for a new password; every other session ends."""
     row = await _verify_current(person_id, change.current_auth_key, client, limiter)
+    auth_hash = await hash_key(change.password.auth_key)  # slow: not inside the transaction
     async with Person._meta.db.transaction():
-        await _set_password(person_id, change.password)
-        ended = await _end_other_sessions(person_id, session_id)
+        await _set_password(person_id, change.password, auth_hash)
+        ended = await end_sessions(person_id, keep=session_id)
         await audit.record(
             "password_changed",
             organisation_id=row["organisation"],
@@ -265,24 +286,18 @@ async def change_password(
         )
 
 
-async def _end_other_sessions(person_id: UUID, keep: UUID | None) -> int:
-    query = Session.delete().where(Session.person == person_id)
-    if keep is not None:
-        query = query.where(Session.id != keep)
-    return len(await query.returning(Session.id).run())
-
-
 async def change_recovery(
     person_id: UUID, change: RecoveryChange, client: Client, limiter: Limiter
 ) -> None:
     """A new recovery code replaces the old one, which stops working."""
     row = await _verify_current(person_id, change.current_auth_key, client, limiter)
+    recovery_hash = await hash_key(change.recovery.auth_key)
     async with Person._meta.db.transaction():
         await (
             Person.update(
                 {
                     Person.recovery_salt: change.recovery.salt,
-                    Person.recovery_auth_hash: await hash_key(change.recovery.auth_key),
+                    Person.recovery_auth_hash: recovery_hash,
                     Person.recovery_wrapped_key: change.recovery.wrapped_data_key,
                 }
             )
@@ -352,6 +367,7 @@ async def start_recovery(
 
 async def finish_recovery(token: str, password: PasswordKeys, client: Client) -> UUID:
     """Set the new password from a recovery grant; every session ends. Returns the person."""
+    auth_hash = await hash_key(password.auth_key)
     async with Person._meta.db.transaction():
         used = await consume_token(token, "recovery")
         if used is None or used["person_id"] is None:
@@ -368,8 +384,8 @@ async def finish_recovery(token: str, password: PasswordKeys, client: Client) ->
         )
         if row is None or not row["active"]:
             raise account_closed()
-        await _set_password(person_id, password)
-        await _end_other_sessions(person_id, None)
+        await _set_password(person_id, password, auth_hash)
+        await end_sessions(person_id)
         await audit.record(
             "recovery_used",
             organisation_id=row["organisation"],

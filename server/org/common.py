@@ -28,8 +28,8 @@ async def team_in(organisation_id: UUID, team_id: UUID | None) -> UUID | None:
     return team_id
 
 
-async def supervisors_in(organisation_id: UUID, ids: list[UUID]) -> list[UUID]:
-    """The ids, if each is an active supervisor in this organisation; 422 otherwise."""
+async def still_supervising(organisation_id: UUID, ids: list[UUID]) -> list[UUID]:
+    """Those of the ids that are active supervisors in this organisation, in order."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
@@ -40,7 +40,13 @@ async def supervisors_in(organisation_id: UUID, ids: list[UUID]) -> list[UUID]:
         & (Person.active == True)  # noqa: E712
     )
     found = {row["id"] for row in rows}
-    if found != set(wanted):
+    return [i for i in wanted if i in found]
+
+
+async def supervisors_in(organisation_id: UUID, ids: list[UUID]) -> list[UUID]:
+    """The ids, if each is an active supervisor in this organisation; 422 otherwise."""
+    wanted = list(dict.fromkeys(ids))
+    if await still_supervising(organisation_id, wanted) != wanted:
         raise AppError(
             "Supervisors must be people in your organisation with the supervisor role.",
             status=422,

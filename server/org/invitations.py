@@ -11,12 +11,12 @@ import segno
 from server.accounts import audit, limits
 from server.accounts.audit import Client
 from server.accounts.schemas import Acceptance, InvitationPreview, Ref, decode_roles, encode_roles
-from server.accounts.services import create_person
+from server.accounts.services import create_person, hash_account_keys
 from server.accounts.tables import Invitation
 from server.lib.errors import AppError
 from server.lib.throttle import Limiter, enforce, too_many
 from server.lib.tokens import hash_token, new_token
-from server.org.common import not_found, people_refs, supervisors_in, team_in
+from server.org.common import not_found, people_refs, still_supervising, supervisors_in, team_in
 from server.org.schemas import InvitationCreate, InvitationLink, InvitationRead, InvitationStatus
 from server.org.tables import Organisation, Team
 
@@ -291,6 +291,7 @@ async def accept_invitation(acceptance: Acceptance, client: Client, limiter: Lim
 
 async def _accept(row: dict, acceptance: Acceptance, client: Client) -> UUID:
     organisation_id = row["organisation_id"]
+    hashes = await hash_account_keys(acceptance.account)
     async with Invitation._meta.db.transaction():
         claimed = (
             await Invitation.update({Invitation.accepted_at: datetime.now(UTC)})
@@ -308,13 +309,10 @@ async def _accept(row: dict, acceptance: Acceptance, client: Client) -> UUID:
         team_id = row["team_id"]
         if team_id and not await Team.exists().where(Team.id == team_id):
             team_id = None
-        supervisors = list(await people_refs(_supervisor_ids(row)))
-        try:
-            supervisors = await supervisors_in(organisation_id, supervisors)
-        except AppError:
-            supervisors = []  # someone left or changed role since: an admin can add them
+        # Whoever has since left or stopped supervising is left out; an admin can add others.
+        supervisors = await still_supervising(organisation_id, _supervisor_ids(row))
         person_id = await create_person(
-            organisation_id, acceptance.account, decode_roles(row), team_id, supervisors
+            organisation_id, acceptance.account, hashes, decode_roles(row), team_id, supervisors
         )
         await audit.record(
             "invitation_accepted",

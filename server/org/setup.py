@@ -7,7 +7,8 @@ from uuid import UUID
 
 from server.accounts import audit
 from server.accounts.audit import Client
-from server.accounts.services import consume_token, create_person
+from server.accounts.schemas import Role
+from server.accounts.services import consume_token, create_person, hash_account_keys
 from server.accounts.tables import OneTimeToken
 from server.lib.errors import AppError
 from server.lib.tokens import hash_token, new_token
@@ -71,6 +72,7 @@ async def complete_setup(request: SetupRequest, client: Client) -> UUID:
     organisation_name = " ".join(request.organisation_name.split())
     if not organisation_name:
         raise AppError("Please give your organisation a name.", status=422, code="validation_error")
+    hashes = await hash_account_keys(request.account)
     async with Organisation._meta.db.transaction():
         if await consume_token(request.token, "setup") is None:
             raise _link_invalid()
@@ -78,8 +80,8 @@ async def complete_setup(request: SetupRequest, client: Client) -> UUID:
         await Organisation.insert(organisation).run()
         for name in names:
             await Team.insert(Team(organisation=organisation.id, name=name)).run()
-        roles = ["admin", "worker"] if request.also_worker else ["admin"]
-        person_id = await create_person(organisation.id, request.account, roles, None)  # type: ignore[arg-type]
+        roles: list[Role] = ["admin", "worker"] if request.also_worker else ["admin"]
+        person_id = await create_person(organisation.id, request.account, hashes, roles, None)
         await audit.record(
             "organisation_set_up",
             organisation_id=organisation.id,

@@ -139,3 +139,18 @@ async def test_supervisors_must_be_supervisors_in_the_same_organisation(app, adm
     assert response.json()["details"][0]["field"] == "body.supervisor_ids"
     no_roles = await admin.post("/api/admin/invitations", json={"roles": []})
     assert no_roles.status_code == 422
+
+
+async def test_a_supervisor_who_left_before_she_joined_is_left_out_not_the_others(
+    app, admin, supervisor
+):
+    from tests.server.accounts.helpers import join
+
+    amir = await join(app, admin, "Amir", "amir@example.org", ("supervisor",))
+    _, token = await invite(admin, ("worker",), None, [supervisor.me["id"], amir.me["id"]])
+    await admin.post(f"/api/admin/people/{amir.me['id']}/deactivate")
+    jade, response = await _accept(app, token)
+    assert response.status_code == 201
+    jade.signed_in(response)
+    mine = (await jade.get("/api/account/supervisors")).json()
+    assert [s["display_name"] for s in mine] == ["Claire"]

@@ -31,7 +31,9 @@ async def test_two_admins_removing_each_other_at_once_leave_one(app, admin):
         admin.patch(f"/api/admin/people/{other.me['id']}", json={"roles": ["worker"]}),
         other.patch(f"/api/admin/people/{admin.me['id']}", json={"roles": ["worker"]}),
     )
-    assert sorted([first.status_code, second.status_code]) == [200, 409]
+    # Whichever lands second finds either no other admin left (409) or that it is no
+    # longer an admin itself (403).
+    assert sorted([first.status_code, second.status_code]) in ([200, 403], [200, 409])
     admins = await Person.count().where(Person.is_admin == True)  # noqa: E712
     assert admins == 1
 
