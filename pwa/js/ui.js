@@ -10,6 +10,16 @@ export function page(title, ...children) {
     ...children);
 }
 
+/** Show a new page in place of the current one, as the router would: title, focus, top. */
+export function showPage(content) {
+  const main = document.getElementById("main");
+  main.replaceChildren(content);
+  const heading = content.querySelector("h1");
+  document.title = `${heading.textContent} — Tend`;
+  heading.focus();
+  window.scrollTo(0, 0);
+}
+
 /**
  * A labelled input with an optional hint, and an error slot tied by aria-describedby.
  * @returns {{element: HTMLElement, input: HTMLInputElement, setError: (m: string) => void}}

@@ -9,7 +9,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from server.accounts import audit, services
+from server.accounts import services
 from server.accounts.schemas import (
     Acceptance,
     CurrentSession,
@@ -36,6 +36,7 @@ from server.accounts.sessions import (
     AuthUser,
     authenticate,
     cookie_name,
+    end_session_by_token,
     expired_cookie,
     session_cookie,
     start_session,
@@ -54,8 +55,12 @@ CLEAR_SITE_DATA = {"clear-site-data": '"cache", "cookies", "storage"', **NO_STOR
 async def signed_in(
     person_id: UUID, settings: Settings, request: Request, status: int = 200
 ) -> Response[SessionStarted]:
-    """Start a session for the person and answer with who they are and their keys."""
+    """Start a session for the person and answer with who they are and their keys.
+    A session this browser already had ends: one browser, one session."""
     client = client_of(request)
+    previous = request.cookies.get(cookie_name(settings.accounts))
+    if previous:
+        await end_session_by_token(previous)
     token, csrf = await start_session(person_id, settings.accounts, client.device)
     body = SessionStarted(
         me=await services.me(person_id),
@@ -94,17 +99,7 @@ class AuthController(Controller):
     @post("/sign-out", status_code=204)
     async def sign_out(self, request: Request, state: State) -> Response[None]:
         """End this session; the browser is told to clear everything Tend stored."""
-        user: AuthUser = request.user
-        from server.accounts.tables import Session
-
-        await Session.delete().where(Session.id == user.session_id).run()
-        await audit.record(
-            "sign_out",
-            organisation_id=user.organisation_id,
-            actor_id=user.id,
-            subject_id=user.id,
-            client=client_of(request),
-        )
+        await services.sign_out(request.user, client_of(request))
         return Response(
             None,
             status_code=204,

@@ -31,7 +31,7 @@ from server.accounts.schemas import (
     normalise_email,
 )
 from server.accounts.secrets import decoy_salt
-from server.accounts.sessions import end_sessions
+from server.accounts.sessions import AuthUser, end_sessions
 from server.accounts.tables import AuditEvent, OneTimeToken, Person, Session, Supervision
 from server.lib.errors import AppError
 from server.lib.throttle import Limiter, clear, enforce, forgive
@@ -171,6 +171,17 @@ async def sign_in(email: str, auth_key: str, client: Client, limiter: Limiter) -
         "sign_in", organisation_id=organisation_id, subject_id=person_id, client=client
     )
     return row["id"]
+
+
+async def sign_out(user: AuthUser, client: Client) -> None:
+    await Session.delete().where(Session.id == user.session_id).run()
+    await audit.record(
+        "sign_out",
+        organisation_id=user.organisation_id,
+        actor_id=user.id,
+        subject_id=user.id,
+        client=client,
+    )
 
 
 def account_closed() -> AppError:

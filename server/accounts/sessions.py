@@ -97,6 +97,10 @@ async def end_sessions(person_id: UUID, *, keep: UUID | None = None) -> int:
     return len(rows)
 
 
+async def end_session_by_token(token: str) -> None:
+    await Session.delete().where(Session.token_hash == hash_token(token)).run()
+
+
 async def authenticate(token: str, accounts: AccountSettings) -> AuthUser | None:
     """The live session for a cookie's token, or None (unknown, expired, deactivated)."""
     token_hash = hash_token(token)

@@ -5,7 +5,7 @@ import { h } from "../dom.js";
 import { ApiError, OfflineError, post } from "../api.js";
 import { navigate } from "../router.js";
 import { createAccount } from "../session.js";
-import { busy, notice, page, showFieldErrors } from "../ui.js";
+import { busy, notice, page, showFieldErrors, showPage } from "../ui.js";
 import { accountFields } from "./account-form.js";
 import { recoveryCodePage } from "./recovery-code.js";
 
@@ -37,13 +37,6 @@ function describe(preview) {
   return `${preview.organisation} has invited you to join Tend as ${roles}${team}.`;
 }
 
-function show(content) {
-  const main = document.getElementById("main");
-  main.replaceChildren(content);
-  document.title = `${content.querySelector("h1").textContent} — Tend`;
-  content.querySelector("h1").focus();
-  window.scrollTo(0, 0);
-}
 
 export async function joinView() {
   const token = takeToken(STORE, "/join");
@@ -81,14 +74,14 @@ export async function joinView() {
         }),
       ));
       sessionStorage.removeItem(STORE);
-      show(recoveryCodePage({ code, onDone: () => navigate("/", { replace: true }) }));
+      showPage(recoveryCodePage({ code, onDone: () => navigate("/", { replace: true }) }));
     } catch (error) {
       if (error instanceof ApiError && error.code === "email_taken") {
         account.fields.email.setError(error.message);
         account.fields.email.input.focus();
       } else if (error instanceof ApiError && error.status === 410) {
         sessionStorage.removeItem(STORE);
-        show(closedPage("This invitation can't be used", error.message).content);
+        showPage(closedPage("This invitation can't be used", error.message).content);
       } else if (!(error instanceof ApiError && showFieldErrors(error, account.fields))) {
         status.error(error instanceof ApiError || error instanceof OfflineError
           ? error.message : "Something went wrong. Please try again.");

@@ -5,7 +5,7 @@ import { ApiError, OfflineError } from "../api.js";
 import { RecoveryCodeError, WrongKeyError } from "../crypto.js";
 import { passwordField } from "../password.js";
 import { recover } from "../session.js";
-import { busy, field, notice, page } from "../ui.js";
+import { busy, field, notice, page, showPage } from "../ui.js";
 
 export function recoverView() {
   const email = field({
@@ -47,13 +47,11 @@ export function recoverView() {
     try {
       await busy(submit, "Checking your code…",
         () => recover(email.input.value.trim(), code.input.value, password.input.value));
-      const main = document.getElementById("main");
-      main.replaceChildren(page("Your password is changed",
+      showPage(page("Your password is changed",
         h("p", { class: "lead" }, "You're signed in, and your notes are all here."),
         h("p", {}, "Your recovery code still works, so keep it safe. If you think someone "
           + "else has seen it, make a new one in Settings. Other devices have been signed out."),
         h("p", { class: "actions" }, h("a", { class: "button", href: "/" }, "Continue"))));
-      main.querySelector("h1").focus();
     } catch (error) {
       if (error instanceof RecoveryCodeError) {
         code.setError(error.message);

@@ -5,7 +5,7 @@ import { ApiError, OfflineError, del, get, patch } from "../api.js";
 import { WrongKeyError } from "../crypto.js";
 import { passwordField } from "../password.js";
 import { changePassword, current, lock, newRecoveryCode, signOut } from "../session.js";
-import { busy, field, formatDateTime, notice, page } from "../ui.js";
+import { busy, field, formatDateTime, notice, page, showPage } from "../ui.js";
 import { recoveryCodePage } from "./recovery-code.js";
 
 const EVENT_WORDS = {
@@ -96,13 +96,11 @@ function recoverySection() {
     }
     try {
       const code = await busy(make, "Making…", () => newRecoveryCode(password.input.value));
-      const main = document.getElementById("main");
-      main.replaceChildren(recoveryCodePage({
+      showPage(recoveryCodePage({
         code,
         lead: "Here is your new recovery code. Your old one no longer works.",
         onDone: () => location.assign("/settings"),
       }));
-      main.querySelector("h1").focus();
     } catch (error) {
       status.error(problem(error));
     }

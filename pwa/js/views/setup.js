@@ -4,7 +4,7 @@ import { h } from "../dom.js";
 import { ApiError, OfflineError, post } from "../api.js";
 import { navigate } from "../router.js";
 import { createAccount } from "../session.js";
-import { busy, checkbox, field, notice, page, showFieldErrors } from "../ui.js";
+import { busy, checkbox, field, notice, page, showFieldErrors, showPage } from "../ui.js";
 import { accountFields } from "./account-form.js";
 import { closedPage, takeToken } from "./join.js";
 import { recoveryCodePage } from "./recovery-code.js";
@@ -39,13 +39,6 @@ function teamList() {
   };
 }
 
-function show(content) {
-  const main = document.getElementById("main");
-  main.replaceChildren(content);
-  document.title = `${content.querySelector("h1").textContent} — Tend`;
-  content.querySelector("h1").focus();
-  window.scrollTo(0, 0);
-}
 
 export async function setupView() {
   const token = takeToken(STORE, "/setup");
@@ -105,11 +98,11 @@ export async function setupView() {
         }),
       ));
       sessionStorage.removeItem(STORE);
-      show(recoveryCodePage({ code, onDone: () => navigate("/admin", { replace: true }) }));
+      showPage(recoveryCodePage({ code, onDone: () => navigate("/admin", { replace: true }) }));
     } catch (error) {
       if (error instanceof ApiError && error.status === 410) {
         sessionStorage.removeItem(STORE);
-        show(closedPage("This set-up link can't be used", error.message).content);
+        showPage(closedPage("This set-up link can't be used", error.message).content);
       } else if (!(error instanceof ApiError
         && showFieldErrors(error, { ...account.fields, organisation_name: organisation }))) {
         status.error(error instanceof ApiError || error instanceof OfflineError

@@ -188,3 +188,13 @@ async def test_over_https_the_cookie_is_secure_and_host_prefixed(make_settings):
         assert cookie.startswith("__host-tend-session=")
         assert "; secure" in cookie
         assert "domain=" not in cookie
+
+
+async def test_signing_in_again_in_the_same_browser_replaces_its_session(app, worker):
+    old_token = worker.client.cookies["tend-session"]
+    assert (await worker.sign_in("jade@example.org")).status_code == 200
+    assert worker.client.cookies["tend-session"] != old_token
+    assert await Session.count().where(Session.person == worker.me["id"]) == 1
+    stale = Browser(app)
+    stale.client.cookies.set("tend-session", old_token)
+    assert (await stale.get("/api/account")).status_code == 401
