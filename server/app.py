@@ -31,6 +31,7 @@ from server.lib.security_headers import SecurityHeadersMiddleware
 from server.lib.throttle import Limiter, create_limiter
 from server.org.controllers import AdminController, SetupController, SupervisionController
 from server.settings import Settings, load_settings
+from server.sync.controllers import SyncController
 from server.system.controllers import SystemController
 from server.web.build import PwaFiles
 from server.web.controllers import PwaController
@@ -68,6 +69,7 @@ def create_app(settings: Settings) -> Litestar:
             SetupController,
             AdminController,
             SupervisionController,
+            SyncController,
         ],
         # Every API route needs a session unless its handler opts out.
         middleware=[DefineMiddleware(SessionMiddleware, exclude_from_auth_key="exclude_from_auth")],

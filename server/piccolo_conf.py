@@ -12,7 +12,9 @@ from typing import Any
 from piccolo.conf.apps import AppRegistry
 
 # Each domain (accounts, sync, sharing, …) adds its ``piccolo_app`` module here.
-APP_REGISTRY = AppRegistry(apps=["server.org.piccolo_app", "server.accounts.piccolo_app"])
+APP_REGISTRY = AppRegistry(
+    apps=["server.org.piccolo_app", "server.accounts.piccolo_app", "server.sync.piccolo_app"]
+)
 
 
 def __getattr__(name: str) -> Any:

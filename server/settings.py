@@ -109,6 +109,20 @@ class AccountSettings(
     invitation_days: Annotated[int, msgspec.Meta(ge=1, le=60)] = 7
 
 
+class SyncSettings(
+    msgspec.Struct,
+    frozen=True,
+    rename={
+        "max_record_bytes": "TEND_SYNC_MAX_RECORD_BYTES",
+        "quota_bytes": "TEND_SYNC_QUOTA_BYTES",
+    },
+):
+    """Limits on each person's encrypted records: one record's size, and all of them."""
+
+    max_record_bytes: Annotated[int, msgspec.Meta(ge=1024, le=16 * 1024 * 1024)] = 256 * 1024
+    quota_bytes: Annotated[int, msgspec.Meta(ge=64 * 1024)] = 100 * 1024 * 1024
+
+
 class RedisSettings(msgspec.Struct, frozen=True, rename={"url": "TEND_REDIS_URL"}):
     """Redis, shared by several instances for rate limits; off when empty."""
 
@@ -141,6 +155,7 @@ class Settings(msgspec.Struct, frozen=True):
     log: LogSettings = LogSettings()
     accounts: AccountSettings = AccountSettings()
     redis: RedisSettings = RedisSettings()
+    sync: SyncSettings = SyncSettings()
 
 
 _SECTIONS: dict[str, type[msgspec.Struct]] = {
@@ -150,6 +165,7 @@ _SECTIONS: dict[str, type[msgspec.Struct]] = {
     "log": LogSettings,
     "accounts": AccountSettings,
     "redis": RedisSettings,
+    "sync": SyncSettings,
 }
 
 _HINTS = {
@@ -167,6 +183,8 @@ _HINTS = {
     "TEND_SESSION_IDLE_HOURS": "use a whole number of hours from 1 to 2160",
     "TEND_SESSION_MAX_DAYS": "use a whole number of days from 1 to 365",
     "TEND_INVITATION_DAYS": "use a whole number of days from 1 to 60",
+    "TEND_SYNC_MAX_RECORD_BYTES": "use a whole number of bytes from 1024 to 16777216",
+    "TEND_SYNC_QUOTA_BYTES": "use a whole number of bytes, at least 65536",
     "TEND_REDIS_URL": "use redis://host:6379/0 or rediss://… (or leave it unset)",
 }
 _SECRET_BEARING = {"TEND_DATABASE_URL", "TEND_REDIS_URL"}

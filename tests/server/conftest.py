@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 from litestar import Litestar
 
 from server.app import create_app
-
-BASE_URL = "http://testserver.local"
+from tests.server.accounts.helpers import Browser, join, set_up
+from tests.server.asgi import asgi_client, running
 
 
 @pytest.fixture
@@ -18,38 +16,31 @@ def app(make_settings) -> Litestar:
     return create_app(make_settings())
 
 
-def asgi_client(app: Litestar, base_url: str = BASE_URL) -> httpx.AsyncClient:
-    """A client that calls the app in the test's own event loop, so that tests may also
-    use the database directly (a PostgreSQL pool belongs to the loop that opened it)."""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url)
-
-
-@asynccontextmanager
-async def running(app: Litestar) -> AsyncIterator[Litestar]:
-    """The app's lifespan, in this loop. It runs in a task of its own because it must
-    end in the task it began in, and a fixture's set-up and tear-down are different tasks."""
-    started, stop = asyncio.Event(), asyncio.Event()
-
-    async def lifespan() -> None:
-        async with app.lifespan():
-            started.set()
-            await stop.wait()
-
-    task = asyncio.create_task(lifespan())
-    waiter = asyncio.create_task(started.wait())
-    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    if task.done():
-        waiter.cancel()
-        task.result()  # start-up failed: raise its error
-    try:
-        yield app
-    finally:
-        stop.set()
-        await task
-
-
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     """The app, started in the test's loop, and a client for it."""
     async with running(app), asgi_client(app) as client:
         yield client
+
+
+# People, through the API as the PWA would make them (see tests/server/accounts/helpers.py).
+
+
+@pytest.fixture
+async def admin(app, client) -> Browser:
+    """Priya, the first admin of Harbour Care (the app is running: ``client`` started it)."""
+    return await set_up(app)
+
+
+@pytest.fixture
+async def supervisor(app, admin) -> Browser:
+    return await join(
+        app, admin, "Claire", "claire@example.org", ("supervisor", "worker"), "Oak House"
+    )
+
+
+@pytest.fixture
+async def worker(app, admin, supervisor) -> Browser:
+    return await join(
+        app, admin, "Jade", "jade@example.org", ("worker",), "Oak House", [supervisor.me["id"]]
+    )

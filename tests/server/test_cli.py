@@ -102,7 +102,7 @@ def test_setup_link_then_invite_from_the_command_line(make_settings):
 
     from server.app import create_app
     from tests.server.accounts.helpers import Keys
-    from tests.server.conftest import asgi_client, running
+    from tests.server.asgi import asgi_client, running
 
     async def set_up() -> int:
         app = create_app(make_settings(**env))

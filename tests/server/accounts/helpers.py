@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from litestar import Litestar
 
 from server.org.setup import new_setup_link
-from tests.server.conftest import asgi_client
+from tests.server.asgi import asgi_client
 
 
 def b64(n: int) -> str:

@@ -8,6 +8,7 @@ until someone teaches it how (``RESOURCES`` and ``SAMPLE_BODIES``).
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 
 import msgspec
@@ -77,12 +78,23 @@ def sample_bodies(other: dict) -> dict[str, dict]:
         },
         "PersonUpdate": {"roles": ["worker"], "team_id": other["team_id"]},
         "SupervisorsUpdate": {"supervisor_ids": [other["person_id"]]},
+        "PushRequest": {
+            "mutations": [
+                {
+                    "mutation_id": str(uuid.uuid4()),
+                    "record_id": other["record_id"],
+                    "type": "journal",
+                    "base_version": 1,
+                    "deleted": True,
+                }
+            ]
+        },
     }
 
 
 def mentions_other(body: object, other: dict) -> bool:
     text = msgspec.json.encode(body).decode()
-    return any(str(other[k]) in text for k in ("person_id", "team_id"))
+    return any(str(other[k]) in text for k in ("person_id", "team_id", "record_id"))
 
 
 def fill(path: str, other: dict) -> str:
@@ -111,12 +123,29 @@ async def test_no_route_lets_anyone_reach_another_organisations_data(
     await outsider.patch("/api/account", json={"display_name": "Olu Outsider"})
     created, _ = await invite(outsider, ("worker",), "Other Team")
     olu_session = (await outsider.get("/api/account/sessions")).json()[0]["id"]
+    olu_record, olu_ciphertext = str(uuid.uuid4()), "A" + b64(400)
+    pushed = await outsider.post(
+        "/api/sync/push",
+        json={
+            "mutations": [
+                {
+                    "mutation_id": str(uuid.uuid4()),
+                    "record_id": olu_record,
+                    "type": "journal",
+                    "base_version": 0,
+                    "ciphertext": olu_ciphertext,
+                }
+            ]
+        },
+    )
+    assert pushed.status_code == 200
     other = {
         "email": "olu@other.example",
         "person_id": outsider.me["id"],
         "team_id": created["invitation"]["team"]["id"],
         "invitation_id": created["invitation"]["id"],
         "session_id": olu_session,
+        "record_id": olu_record,
     }
     # Jade's own supervisor sees her; a second worker in Harbour Care is someone else's.
     await join(app, admin, "Sam", "sam@example.org", ("worker",), "Elm Lodge")
@@ -127,7 +156,7 @@ async def test_no_route_lets_anyone_reach_another_organisations_data(
         "admin": admin,
     }
     bodies = sample_bodies(other)
-    marks = ("Olu Outsider", "olu@other.example", "Other Org", "Other Team")
+    marks = ("Olu Outsider", "olu@other.example", "Other Org", "Other Team", olu_ciphertext)
 
     checked = 0
     for op in operations(app):
@@ -172,3 +201,5 @@ async def test_no_route_lets_anyone_reach_another_organisations_data(
     people = (await outsider.get("/api/admin/people")).json()
     assert [p["active"] for p in people] == [True]
     assert people[0]["roles"] == ["worker", "admin"]
+    records = (await outsider.get("/api/sync/changes")).json()["changes"]
+    assert [(r["version"], r["ciphertext"]) for r in records] == [(1, olu_ciphertext)]

@@ -166,7 +166,7 @@ async def test_use_keeps_a_session_alive(app, worker):
 
 async def test_sessions_survive_a_restart(app, worker):
     from server.app import create_app
-    from tests.server.conftest import asgi_client, running
+    from tests.server.asgi import asgi_client, running
 
     again = create_app(app.state.settings)
     async with running(again), asgi_client(again) as other:
@@ -177,7 +177,7 @@ async def test_sessions_survive_a_restart(app, worker):
 async def test_over_https_the_cookie_is_secure_and_host_prefixed(make_settings):
     from server.app import create_app
     from tests.server.accounts.helpers import set_up
-    from tests.server.conftest import running
+    from tests.server.asgi import running
 
     app = create_app(make_settings(TEND_PUBLIC_URL="https://tend.example.org"))
     async with running(app):

@@ -70,7 +70,7 @@ async def test_sign_in_limits_use_redis_when_it_is_configured(make_settings, red
     from server.app import create_app
     from server.org.setup import new_setup_link
     from tests.server.accounts.helpers import Keys, b64
-    from tests.server.conftest import asgi_client, running
+    from tests.server.asgi import asgi_client, running
 
     address_keys = redis.Redis.from_url(redis_url).keys("tend:throttle:*:127.0.0.1:*")
     if address_keys:

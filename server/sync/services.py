@@ -1,0 +1,227 @@
+"""Applying pushed changes exactly once, and listing changes since a cursor.
+
+A push runs in one transaction that first locks the person's sync state, so two pushes
+from two devices (or two app instances) take turns, and change numbers (``seq``) are
+handed out in commit order: a pull that has seen ``seq`` n has seen everything before it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+from server.lib.errors import AppError, ErrorDetail
+from server.settings import SyncSettings
+from server.sync.schemas import (
+    Changes,
+    Mutation,
+    MutationResult,
+    PushResult,
+    RecordState,
+    Usage,
+)
+from server.sync.tables import AppliedMutation, Record, SyncState
+
+MAX_PAGE = 500
+
+
+def envelope_bytes(ciphertext: str | None) -> int:
+    """The size of the envelope a base64url string carries."""
+    return 0 if ciphertext is None else len(ciphertext) * 3 // 4
+
+
+async def _lock_state(owner: UUID) -> dict:
+    """The person's sync state, locked until the transaction ends (made on first use)."""
+    await SyncState.raw(
+        "INSERT INTO sync_state (id, owner, seq, used_bytes) VALUES ({}, {}, 0, 0) "
+        "ON CONFLICT (owner) DO NOTHING",
+        uuid4(),
+        owner,
+    ).run()
+    # An UPDATE takes the row lock on PostgreSQL; SQLite writes already take turns.
+    rows = await SyncState.raw(
+        "UPDATE sync_state SET seq = seq WHERE owner = {} RETURNING seq, used_bytes", owner
+    ).run()
+    return rows[0]
+
+
+def _state(row: dict) -> RecordState:
+    return RecordState(
+        record_id=row["id"],
+        type=row["type"],
+        version=row["version"],
+        deleted=row["deleted"],
+        ciphertext=row["ciphertext"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _check_sizes(mutations: list[Mutation], settings: SyncSettings) -> None:
+    details = []
+    for index, mutation in enumerate(mutations):
+        if mutation.deleted and mutation.ciphertext is not None:
+            details.append(
+                ErrorDetail(f"body.mutations[{index}].ciphertext", "a deletion has none")
+            )
+        elif not mutation.deleted and mutation.ciphertext is None:
+            details.append(ErrorDetail(f"body.mutations[{index}].ciphertext", "is required"))
+        elif envelope_bytes(mutation.ciphertext) > settings.max_record_bytes:
+            details.append(
+                ErrorDetail(
+                    f"body.mutations[{index}].ciphertext",
+                    f"is larger than {settings.max_record_bytes} bytes",
+                )
+            )
+    if details:
+        raise AppError(
+            "Some of these changes can't be saved as they are.",
+            status=422,
+            code="validation_error",
+            details=details,
+        )
+
+
+async def push(owner: UUID, mutations: list[Mutation], settings: SyncSettings) -> PushResult:
+    """Apply a batch of mutations in one transaction; each mutation id at most once.
+
+    Raises:
+        AppError: 413 ``quota_exceeded`` if the batch would pass the storage quota, 404 if
+            a record id belongs to someone else, 422 for a malformed change. In every case
+            nothing of the batch is applied.
+    """
+    _check_sizes(mutations, settings)
+    results: list[MutationResult] = []
+    async with Record._meta.db.transaction():
+        state = await _lock_state(owner)
+        seq, used = state["seq"], state["used_bytes"]
+        seen = {
+            row["mutation_id"]: row
+            for row in await AppliedMutation.select().where(
+                (AppliedMutation.owner == owner)
+                & AppliedMutation.mutation_id.is_in([m.mutation_id for m in mutations])
+            )
+        }
+        for mutation in mutations:
+            if mutation.mutation_id in seen:
+                earlier = seen[mutation.mutation_id]
+                results.append(
+                    MutationResult(
+                        mutation_id=mutation.mutation_id,
+                        record_id=earlier["record_id"],
+                        status="duplicate",
+                        version=earlier["version"],
+                    )
+                )
+                continue
+            current = await Record.select().where(Record.id == mutation.record_id).first()
+            if current is not None and current["owner"] != owner:
+                raise AppError("There is nothing here.", status=404)
+            version = current["version"] if current else 0
+            if mutation.base_version != version:
+                result = MutationResult(
+                    mutation_id=mutation.mutation_id,
+                    record_id=mutation.record_id,
+                    status="conflict",
+                    version=version,
+                    current=_state(current) if current else None,
+                )
+            else:
+                seq += 1
+                size = envelope_bytes(mutation.ciphertext)
+                used += size - (current["size"] if current else 0)
+                values = {
+                    "type": mutation.type,
+                    "version": version + 1,
+                    "deleted": mutation.deleted,
+                    "ciphertext": mutation.ciphertext,
+                    "size": size,
+                    "seq": seq,
+                    "updated_at": datetime.now(UTC),
+                }
+                if current is None:
+                    await Record.insert(Record(id=mutation.record_id, owner=owner, **values)).run()
+                else:
+                    await Record.update(values).where(Record.id == mutation.record_id).run()
+                result = MutationResult(
+                    mutation_id=mutation.mutation_id,
+                    record_id=mutation.record_id,
+                    status="applied",
+                    version=version + 1,
+                )
+            if result.status == "applied":
+                # Conflicts change nothing, so a retried one is simply looked at again.
+                await AppliedMutation.insert(
+                    AppliedMutation(
+                        owner=owner,
+                        mutation_id=mutation.mutation_id,
+                        record_id=mutation.record_id,
+                        status=result.status,
+                        version=result.version,
+                    )
+                ).run()
+                seen[mutation.mutation_id] = {
+                    "record_id": result.record_id,
+                    "version": result.version,
+                }
+            results.append(result)
+        if used > settings.quota_bytes:
+            raise AppError(
+                "Your space in Tend is full, so these changes weren't saved on the server. "
+                "They are still safe on this device.",
+                status=413,
+                code="quota_exceeded",
+            )
+        await (
+            SyncState.update({SyncState.seq: seq, SyncState.used_bytes: used})
+            .where(SyncState.owner == owner)
+            .run()
+        )
+    return PushResult(results=results, used_bytes=used, quota_bytes=settings.quota_bytes)
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"v1:{seq}".encode()).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, value = text.split(":")
+        if prefix != "v1" or not value.isdigit():
+            raise ValueError(text)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise AppError(
+            "This sync position isn't one Tend gave out. Start again from the beginning.",
+            status=400,
+            code="bad_cursor",
+            details=[ErrorDetail("query.cursor", "is not a cursor from this server")],
+        ) from None
+
+
+async def changes(owner: UUID, cursor: str, limit: int) -> Changes:
+    after = decode_cursor(cursor)
+    rows = await (
+        Record.select()
+        .where((Record.owner == owner) & (Record.seq > after))
+        .order_by(Record.seq)
+        .limit(limit + 1)
+    )
+    page = rows[:limit]
+    last = page[-1]["seq"] if page else after
+    return Changes(
+        changes=[_state(row) for row in page], cursor=encode_cursor(last), more=len(rows) > limit
+    )
+
+
+async def usage(owner: UUID, settings: SyncSettings) -> Usage:
+    row = await SyncState.select(SyncState.used_bytes).where(SyncState.owner == owner).first()
+    return Usage(
+        used_bytes=row["used_bytes"] if row else 0,
+        quota_bytes=settings.quota_bytes,
+        max_record_bytes=settings.max_record_bytes,
+    )
