@@ -103,6 +103,18 @@ async def push(owner: UUID, mutations: list[Mutation], settings: SyncSettings) -
                 & AppliedMutation.mutation_id.is_in([m.mutation_id for m in mutations])
             )
         }
+        # Each record as it stands, updated in memory as the batch applies; written once.
+        records = {
+            row["id"]: row
+            for row in await Record.select().where(
+                Record.id.is_in(list({m.record_id for m in mutations}))
+            )
+        }
+        if any(row["owner"] != owner for row in records.values()):
+            raise AppError("There is nothing here.", status=404)
+        created: set[UUID] = set()
+        changed: set[UUID] = set()
+        applied: list[AppliedMutation] = []
         for mutation in mutations:
             if mutation.mutation_id in seen:
                 earlier = seen[mutation.mutation_id]
@@ -115,57 +127,62 @@ async def push(owner: UUID, mutations: list[Mutation], settings: SyncSettings) -
                     )
                 )
                 continue
-            current = await Record.select().where(Record.id == mutation.record_id).first()
-            if current is not None and current["owner"] != owner:
-                raise AppError("There is nothing here.", status=404)
+            current = records.get(mutation.record_id)
             version = current["version"] if current else 0
             if mutation.base_version != version:
-                result = MutationResult(
-                    mutation_id=mutation.mutation_id,
-                    record_id=mutation.record_id,
-                    status="conflict",
-                    version=version,
-                    current=_state(current) if current else None,
+                # Conflicts change nothing, so a retried one is simply looked at again.
+                results.append(
+                    MutationResult(
+                        mutation_id=mutation.mutation_id,
+                        record_id=mutation.record_id,
+                        status="conflict",
+                        version=version,
+                        current=_state(current) if current else None,
+                    )
                 )
-            else:
-                seq += 1
-                size = envelope_bytes(mutation.ciphertext)
-                used += size - (current["size"] if current else 0)
-                values = {
-                    "type": mutation.type,
-                    "version": version + 1,
-                    "deleted": mutation.deleted,
-                    "ciphertext": mutation.ciphertext,
-                    "size": size,
-                    "seq": seq,
-                    "updated_at": datetime.now(UTC),
-                }
-                if current is None:
-                    await Record.insert(Record(id=mutation.record_id, owner=owner, **values)).run()
-                else:
-                    await Record.update(values).where(Record.id == mutation.record_id).run()
-                result = MutationResult(
+                continue
+            seq += 1
+            size = envelope_bytes(mutation.ciphertext)
+            used += size - (current["size"] if current else 0)
+            records[mutation.record_id] = {
+                "id": mutation.record_id,
+                "owner": owner,
+                "type": mutation.type,
+                "version": version + 1,
+                "deleted": mutation.deleted,
+                "ciphertext": mutation.ciphertext,
+                "size": size,
+                "seq": seq,
+                "updated_at": datetime.now(UTC),
+            }
+            (changed if current and mutation.record_id not in created else created).add(
+                mutation.record_id
+            )
+            applied.append(
+                AppliedMutation(
+                    owner=owner,
                     mutation_id=mutation.mutation_id,
                     record_id=mutation.record_id,
                     status="applied",
                     version=version + 1,
                 )
-            if result.status == "applied":
-                # Conflicts change nothing, so a retried one is simply looked at again.
-                await AppliedMutation.insert(
-                    AppliedMutation(
-                        owner=owner,
-                        mutation_id=mutation.mutation_id,
-                        record_id=mutation.record_id,
-                        status=result.status,
-                        version=result.version,
-                    )
-                ).run()
-                seen[mutation.mutation_id] = {
-                    "record_id": result.record_id,
-                    "version": result.version,
-                }
-            results.append(result)
+            )
+            seen[mutation.mutation_id] = {"record_id": mutation.record_id, "version": version + 1}
+            results.append(
+                MutationResult(
+                    mutation_id=mutation.mutation_id,
+                    record_id=mutation.record_id,
+                    status="applied",
+                    version=version + 1,
+                )
+            )
+        if created:
+            await Record.insert(*(Record(**records[i]) for i in created)).run()
+        for record_id in changed:
+            values = {k: v for k, v in records[record_id].items() if k not in ("id", "owner")}
+            await Record.update(values).where(Record.id == record_id).run()
+        if applied:
+            await AppliedMutation.insert(*applied).run()
         if used > settings.quota_bytes:
             raise AppError(
                 "Your space in Tend is full, so these changes weren't saved on the server. "

@@ -195,3 +195,13 @@ async def test_a_full_quota_is_413_and_saves_nothing(make_settings):
 async def test_page_size_is_bounded(app, worker, limit):
     response = await worker.get(f"/api/sync/changes?limit={limit}")
     assert response.status_code in (400, 422)
+
+
+async def test_a_record_made_and_changed_in_one_batch_ends_at_its_last_version(app, worker):
+    record_id, last = uuid.uuid4(), envelope()
+    response = await push(
+        worker, change(record_id), change(record_id, 1), change(record_id, 2, ciphertext=last)
+    )
+    assert [r["version"] for r in response.json()["results"]] == [1, 2, 3]
+    changes, _ = await pull_all(worker)
+    assert [(c["version"], c["ciphertext"]) for c in changes] == [(3, last)]
