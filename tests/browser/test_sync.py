@@ -1,0 +1,316 @@
+"""Encrypted records on the device and in sync: the journal's data layer (journal.js),
+IndexedDB (store.js) and the outbox pushed and pulled by sync.js, against a live server."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.accounts import DEFAULT_PASSWORD, asset_root, create_organisation
+from tests.browser.pages import TendApp
+
+
+def unique_email(name: str) -> str:
+    return f"{name}.{uuid.uuid4().hex[:8]}@example.org"
+
+
+def run(page: Page, body: str, arg=None):
+    """Run `body` in the page with the app's own modules as journal, sync, api, store."""
+    return page.evaluate(
+        f"""async ({{root, arg}}) => {{
+            const journal = await import(`${{root}}/js/journal.js`);
+            const sync = await import(`${{root}}/js/sync.js`);
+            const api = await import(`${{root}}/js/api.js`);
+            const store = await import(`${{root}}/js/store.js`);
+            {body}
+        }}""",
+        {"root": asset_root(page), "arg": arg},
+    )
+
+
+def save(page: Page, **fields) -> dict:
+    entry = {"title": "", "body": "", "tags": [], "feelings": [], "prompt": None, **fields}
+    return run(page, "return journal.saveEntry(arg);", entry)
+
+
+def sync_now(page: Page) -> dict:
+    return run(page, "return sync.syncNow();")
+
+
+def entries(page: Page) -> list[dict]:
+    return run(page, "return journal.listEntries();")
+
+
+def server_records(page: Page) -> dict[str, dict]:
+    """Everything the server holds for this person, by id (the last state of each)."""
+    return run(
+        page,
+        """let cursor = '';
+        const records = {};
+        for (;;) {
+            const page = await api.get(`/api/sync/changes?cursor=${cursor}&limit=2`);
+            for (const change of page.changes) records[change.record_id] = change;
+            cursor = page.cursor;
+            if (!page.more) return records;
+        }""",
+    )
+
+
+DUMP_INDEXEDDB = """async () => {
+    const dump = {};
+    for (const {name} of await indexedDB.databases()) {
+        const db = await new Promise((resolve, reject) => {
+            const request = indexedDB.open(name);
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+        });
+        for (const storeName of db.objectStoreNames) {
+            const rows = await new Promise((resolve, reject) => {
+                const request = db.transaction(storeName).objectStore(storeName).getAll();
+                request.onsuccess = () => resolve(request.result);
+                request.onerror = () => reject(request.error);
+            });
+            dump[`${name}/${storeName}`] = JSON.stringify(rows);
+        }
+        db.close();
+    }
+    return dump;
+}"""
+
+
+def signed_in(page: Page, live_server, name: str = "priya") -> dict:
+    account = create_organisation(page, live_server, email=unique_email(name), name="Priya")
+    TendApp(page).open("/")
+    return account
+
+
+def test_saved_entries_reach_the_server_and_list_newest_first(page, live_server, page_errors):
+    signed_in(page, live_server)
+    first = save(page, title="Night shift", body="Long but fine.", tags=["work"])
+    second = save(page, title="Day off", body="Walked by the river.", feelings=["calm"])
+    assert first["version"] == 1
+    assert re.fullmatch(r"[0-9a-f-]{36}", first["id"])
+
+    summary = sync_now(page)  # saving already started one in the background
+    assert summary["error"] is None
+    assert run(page, "return sync.pendingCount();") == 0
+    held = server_records(page)
+    assert set(held) == {first["id"], second["id"]}
+    assert all(r["type"] == "journal" and r["version"] == 1 for r in held.values())
+
+    listed = entries(page)
+    assert [e["title"] for e in listed] == ["Day off", "Night shift"]
+    assert listed[1]["tags"] == ["work"]
+    assert listed[0]["feelings"] == ["calm"]
+    search = "return journal.searchEntries(arg.query, arg.listed);"
+    found = run(page, search, {"query": "RIVER", "listed": listed})
+    assert [e["title"] for e in found] == ["Day off"]
+    found = run(page, search, {"query": "work", "listed": listed})
+    assert [e["id"] for e in found] == [first["id"]]
+    assert page_errors == []
+
+
+def test_no_plaintext_on_the_device_on_the_wire_in_the_log_or_in_the_database(page, live_server):
+    signed_in(page, live_server)
+    marker = f"MARKER{uuid.uuid4().hex}"
+    bodies: list[str] = []
+    page.on("request", lambda request: bodies.append(request.post_data or ""))
+
+    entry = save(page, title=f"Title {marker}", body=f"Body {marker}", tags=[marker])
+    save(page, title="Another", body=f"Edited {marker}", id=entry["id"])
+    run(page, "return journal.saveDraft(arg);", {"title": marker, "body": marker})
+    assert sync_now(page)["error"] is None
+    assert marker in entries(page)[0]["body"]  # it is there, decrypted, in memory only
+
+    dump = page.evaluate(DUMP_INDEXEDDB)
+    assert {"tend-data/records", "tend-data/outbox", "tend-data/drafts"} <= set(dump)
+    assert marker not in dump["tend-data/drafts"]
+    assert dump["tend-data/drafts"] != "[]"
+    assert all(marker not in rows for rows in dump.values())
+    assert any("/api/sync/push" in body or "ciphertext" in body for body in bodies)
+    assert all(marker not in body for body in bodies)
+    assert marker not in live_server.log.read_text()
+
+    database_url = live_server.env["TEND_DATABASE_URL"]
+    if database_url.startswith("sqlite:///"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        files = [p for p in path.parent.glob(path.name + "*") if p.is_file()]
+        assert files
+        for file in files:
+            assert marker.encode() not in file.read_bytes()
+            assert marker.encode("utf-16-le") not in file.read_bytes()
+
+
+def test_offline_changes_survive_a_reload_and_apply_exactly_once(page, context, live_server):
+    signed_in(page, live_server)
+    app = TendApp(page)
+    app.wait_until_ready_offline()
+    kept = save(page, title="Kept", body="First words.")
+    gone = save(page, title="Gone", body="To be deleted.")
+    sync_now(page)
+    assert run(page, "return sync.pendingCount();") == 0
+
+    context.set_offline(True)
+    added = save(page, title="Written offline", body="On the bus.")
+    save(page, id=kept["id"], title="Kept", body="First words, and more.")
+    assert run(page, "return journal.deleteEntry(arg);", gone["id"]) is True
+    summary = sync_now(page)
+    assert summary["pushed"] == 0
+    assert summary["error"]
+
+    page.reload()
+    expect(page.locator("html[data-ready]")).to_have_count(1)
+    expect(app.offline_note).to_be_visible()
+    listed = {e["id"]: e for e in entries(page)}
+    assert set(listed) == {kept["id"], added["id"]}
+    assert listed[kept["id"]]["body"] == "First words, and more."
+    assert run(page, "return sync.pendingCount();") == 3
+
+    pushes: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            pushes.append(request.post_data) if request.url.endswith("/api/sync/push") else None
+        ),
+    )
+    context.set_offline(False)
+    with page.expect_response("**/api/sync/push") as pushed:
+        summary = sync_now(page)
+    assert summary["pushed"] == 3
+    assert summary["conflicts"] == 0
+    statuses = [r["status"] for r in pushed.value.json()["results"]]
+    assert statuses == ["applied"] * 3
+    assert run(page, "return sync.pendingCount();") == 0
+
+    held = server_records(page)
+    assert set(held) == {kept["id"], gone["id"], added["id"]}
+    assert (held[kept["id"]]["version"], held[kept["id"]]["deleted"]) == (2, False)
+    assert (held[gone["id"]]["version"], held[gone["id"]]["deleted"]) == (2, True)
+    assert held[gone["id"]]["ciphertext"] is None
+    assert (held[added["id"]]["version"], held[added["id"]]["deleted"]) == (1, False)
+
+    # The same batch again (a retry after a lost answer) changes nothing.
+    assert pushes
+    replayed = run(page, "return api.post('/api/sync/push', JSON.parse(arg));", pushes[0])
+    assert [r["status"] for r in replayed["results"]] == ["duplicate"] * 3
+    assert server_records(page) == held
+
+    # A deletion can be undone for a while: a new version with the old words.
+    assert run(page, "return journal.deleteEntry(arg);", added["id"]) is True
+    restored = run(page, "return journal.restoreEntry(arg);", added["id"])
+    assert restored["body"] == "On the bus."
+    assert restored["version"] == 3
+    sync_now(page)
+    assert server_records(page)[added["id"]]["version"] == 3
+    assert {e["id"] for e in entries(page)} == {kept["id"], added["id"]}
+
+
+def sign_in_second_device(browser, phone_context_args, live_server, email: str) -> Page:
+    context = browser.new_context(**phone_context_args, base_url=live_server.url)
+    laptop = context.new_page()
+    TendApp(laptop).open("/sign-in")
+    laptop.get_by_label("Email").fill(email)
+    laptop.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
+    laptop.get_by_role("button", name="Sign in").click()
+    expect(laptop.get_by_role("heading", level=1)).to_have_text(re.compile("^Good "))
+    return laptop
+
+
+def comparable(listed: list[dict]) -> list[tuple]:
+    return sorted((e["id"], e["version"], e["title"], e["body"]) for e in listed)
+
+
+def test_two_devices_converge_and_a_clash_keeps_both_texts(
+    page, context, browser, phone_context_args, live_server
+):
+    account = signed_in(page, live_server)
+    laptop = sign_in_second_device(browser, phone_context_args, live_server, account["email"])
+    shared = save(page, title="Shared", body="Written on the phone.")
+    sync_now(page)
+    sync_now(laptop)
+    save(laptop, title="From the laptop", body="Typed at a desk.")
+    sync_now(laptop)
+    sync_now(page)
+    assert comparable(entries(page)) == comparable(entries(laptop))
+    assert len(entries(page)) == 2
+
+    run(
+        laptop,
+        """window.conflicts = [];
+        sync.syncEvents.addEventListener('conflict', (e) => window.conflicts.push(e.detail));""",
+    )
+    context.set_offline(True)
+    laptop.context.set_offline(True)
+    save(page, id=shared["id"], title="Shared", body="The phone's version.")
+    save(laptop, id=shared["id"], title="Shared", body="The laptop's version.")
+    context.set_offline(False)
+    laptop.context.set_offline(False)
+    assert sync_now(page)["conflicts"] == 0
+    assert sync_now(laptop)["conflicts"] == 1
+    sync_now(page)
+
+    on_laptop, on_phone = entries(laptop), entries(page)
+    assert comparable(on_laptop) == comparable(on_phone)
+    by_body = {e["body"]: e for e in on_phone}
+    assert by_body["The phone's version."]["id"] == shared["id"]
+    copy = by_body["The laptop's version."]
+    assert copy["id"] != shared["id"]
+    assert copy["conflictOf"] == shared["id"]
+    assert copy["title"] == "Shared (conflicting copy)"
+    assert laptop.evaluate("window.conflicts")[0]["recordId"] == shared["id"]
+    assert run(laptop, "return sync.pendingCount();") == 0
+    laptop.context.close()
+
+
+def test_a_tampered_envelope_lists_as_unreadable_and_the_rest_still_open(page, live_server):
+    signed_in(page, live_server)
+    ids = [save(page, title=f"Entry {n}", body=f"Words {n}.")["id"] for n in range(3)]
+    run(
+        page,
+        """await store.transaction(['records'], 'readwrite', async (s) => {
+            const record = await store.done(s.records.get(arg));
+            const at = 40;
+            const flipped = record.envelope[at] === 'A' ? 'B' : 'A';
+            record.envelope = record.envelope.slice(0, at) + flipped
+                + record.envelope.slice(at + 1);
+            await store.done(s.records.put(record));
+        });""",
+        ids[1],
+    )
+    listed = {e["id"]: e for e in entries(page)}
+    assert listed[ids[1]]["unreadable"] is True
+    assert "body" not in listed[ids[1]]
+    assert listed[ids[0]]["body"] == "Words 0."
+    assert listed[ids[2]]["body"] == "Words 2."
+    assert run(page, "return journal.getEntry(arg);", ids[1])["unreadable"] is True
+
+
+def test_drafts_are_sealed_and_the_latest_comes_back(page, live_server):
+    signed_in(page, live_server)
+    first = run(page, "return journal.saveDraft(arg);", {"title": "One", "body": "a"})
+    run(page, "return journal.saveDraft(arg);", {"title": "Two", "body": "b", "entryId": None})
+    draft = run(page, "return journal.loadDraft();")
+    assert draft["title"] == "Two"
+    run(page, "return journal.discardDraft(arg);", draft["id"])
+    assert run(page, "return journal.loadDraft();")["id"] == first["id"]
+
+
+def test_a_change_too_large_for_the_server_stays_in_the_outbox(page, live_server):
+    signed_in(page, live_server)
+    save(page, title="Huge", body="x" * 300_000)
+    run(
+        page,
+        """window.syncErrors = [];
+        sync.syncEvents.addEventListener('error', (e) => window.syncErrors.push(e.detail));""",
+    )
+    summary = sync_now(page)
+    assert summary["pushed"] == 0
+    assert run(page, "return sync.pendingCount();") == 1
+    errors = page.evaluate("window.syncErrors")
+    assert errors
+    assert errors[0]["status"] == 422
+    assert errors[0]["message"] == "Some of these changes can't be saved as they are."
+    assert len(entries(page)) == 1
