@@ -6,7 +6,7 @@
 import * as keystore from "./keystore.js";
 import { newRecordId, openRecord, sealRecord } from "./records.js";
 import * as store from "./store.js";
-import { syncSoon } from "./sync.js";
+import { syncEvents, syncSoon } from "./sync.js";
 
 const TYPE = "journal";
 const DRAFT = "draft";
@@ -144,6 +144,13 @@ export async function saveEntry(fields) {
     const title = conflictOf ? `${fields.title ?? ""} (conflicting copy)` : fields.title;
     return contentOf({ ...fields, title }, createdAt, now, keepConflict);
   });
+  if (conflictOf) {
+    const ids = [conflictOf, record.id];
+    syncEvents.dispatchEvent(new CustomEvent("conflict", {
+      detail: { recordId: conflictOf, copyId: record.id, deleted: false },
+    }));
+    syncEvents.dispatchEvent(new CustomEvent("changed", { detail: { ids } }));
+  }
   return entryOf(record, content);
 }
 

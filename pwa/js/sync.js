@@ -255,9 +255,14 @@ export function syncNow() {
   return running;
 }
 
-/** Sync in the background; failures are reported as status, never thrown. */
-export function syncSoon() {
+function syncQuietly() {
   syncNow().catch((error) => console.warn("Tend could not sync:", error));
+}
+
+/** After a change on this device: sync in the background (failures are reported as
+    status, never thrown), and ask for Background Sync in case the app closes first. */
+export function syncSoon() {
+  syncQuietly();
   requestBackgroundSync();
 }
 
@@ -277,16 +282,16 @@ let started = false;
 export function startSync() {
   if (started) return;
   started = true;
-  window.addEventListener("online", syncSoon);
+  window.addEventListener("online", syncQuietly);
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") syncSoon();
+    if (document.visibilityState === "visible") syncQuietly();
   });
   setInterval(() => {
-    if (document.visibilityState === "visible" && navigator.onLine) syncSoon();
+    if (document.visibilityState === "visible" && navigator.onLine) syncQuietly();
   }, INTERVAL_MS);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data?.type === "tend-sync") syncSoon();
+      if (event.data?.type === "tend-sync") syncQuietly();
     });
   }
   syncSoon();

@@ -314,3 +314,36 @@ def test_a_change_too_large_for_the_server_stays_in_the_outbox(page, live_server
     assert errors[0]["status"] == 422
     assert errors[0]["message"] == "Some of these changes can't be saved as they are."
     assert len(entries(page)) == 1
+
+
+def test_an_edit_made_on_an_old_version_becomes_a_conflicting_copy(page, live_server):
+    signed_in(page, live_server)
+    entry = save(page, title="Plans", body="Rest.")
+    save(page, id=entry["id"], title="Plans", body="Rest, then a walk.")
+    stale = save(page, id=entry["id"], version=entry["version"], title="Plans", body="Sleep.")
+    assert stale["id"] != entry["id"]
+    assert stale["conflictOf"] == entry["id"]
+    assert stale["title"] == "Plans (conflicting copy)"
+    bodies = sorted(e["body"] for e in entries(page))
+    assert bodies == ["Rest, then a walk.", "Sleep."]
+
+
+def test_the_data_belongs_to_one_person_and_sign_out_deletes_it(page, live_server):
+    signed_in(page, live_server)
+    save(page, title="Mine", body="Only mine.")
+    sync_now(page)
+    # Someone else's data on this device (as if left by another account) is cleared.
+    run(
+        page,
+        """await store.transaction(['meta'], 'readwrite',
+            (s) => store.done(s.meta.put({name: 'userId', value: 'someone-else'})));""",
+    )
+    page.reload()
+    expect(page.locator("html[data-ready]")).to_have_count(1)
+    assert entries(page) == []
+    sync_now(page)  # pulled again from the server, from the start
+    assert [e["title"] for e in entries(page)] == ["Mine"]
+
+    run(page, "const session = await import(`${root}/js/session.js`); await session.signOut();")
+    names = page.evaluate("async () => (await indexedDB.databases()).map((db) => db.name)")
+    assert "tend-data" not in names
