@@ -38,3 +38,12 @@ self.addEventListener("fetch", (event) => {
   const response = strategies.handle(event.request);
   if (response) event.respondWith(response);
 });
+
+// Background Sync: the page keeps the CSRF token and the data key in memory, so the
+// worker only wakes any open Tend page to sync (with none open, the next start syncs).
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "tend-sync") return;
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then((clients) => {
+    for (const client of clients) client.postMessage({ type: "tend-sync" });
+  }));
+});

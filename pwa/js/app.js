@@ -35,8 +35,19 @@ route("/setup", lazy(() => import("./views/setup.js"), "setupView"));
 route("/join", lazy(() => import("./views/join.js"), "joinView"));
 route("/recover", lazy(() => import("./views/recover.js"), "recoverView"));
 route("/settings", signedIn(lazy(() => import("./views/settings.js"), "settingsView")));
+const entry = lazy(() => import("./views/entry.js"), "entryView");
+route("/journal", signedIn(lazy(() => import("./views/journal.js"), "journalView")));
+route("/journal/write", signedIn(entry));
+route("/journal/entry", signedIn(entry));
 route("/admin", signedIn(lazy(() => import("./views/admin.js"), "adminView"), "admin"));
 fallback(notFound);
+
+/** Keep her records in step with the server while her key is unlocked (loaded on first
+    need, so that a signed-out start downloads none of it). */
+function startSync() {
+  import("./sync.js").then((sync) => sync.startSync())
+    .catch((error) => console.warn("Tend could not start syncing:", error));
+}
 
 // These pages lead someone through signing up or in, and move on by themselves.
 const SELF_LED = new Set(["/setup", "/join", "/recover", "/sign-in"]);
@@ -48,7 +59,9 @@ onChange((state) => {
   // Locking, unlocking, signing in or out changes what every other page shows.
   if (state.status !== lastStatus && !SELF_LED.has(location.pathname)) refresh();
   lastStatus = state.status;
+  if (state.status === "unlocked") startSync();
 });
+if (current().status === "unlocked") startSync();
 await start();
 document.documentElement.dataset.ready = "true";
 registerServiceWorker().catch((error) => console.warn("Tend could not work offline:", error));

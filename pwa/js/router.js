@@ -13,9 +13,15 @@ export function fallback(view) {
   notFound = view;
 }
 
-export function navigate(path, { replace = false } = {}) {
-  if (path !== location.pathname) {
-    history[replace ? "replaceState" : "pushState"]({}, "", path);
+/** Where the page is, query included (a query may carry an id, never personal text). */
+function here() {
+  return location.pathname + location.search;
+}
+
+/** Show `url` (a path, with a query if it needs one). */
+export function navigate(url, { replace = false } = {}) {
+  if (url !== here()) {
+    history[replace ? "replaceState" : "pushState"]({}, "", url);
   }
   return render({ focus: true });
 }
@@ -25,7 +31,7 @@ async function render({ focus }) {
   const main = document.getElementById("main");
   const { title, content } = await view();
   main.replaceChildren(content);
-  shownPath = location.pathname;
+  shownPath = here();
   document.title = title === "Tend" ? "Tend" : `${title} — Tend`;
   if (focus) {
     const heading = main.querySelector("h1");
@@ -54,13 +60,13 @@ export function start() {
   document.addEventListener("click", (event) => {
     const anchor = event.target instanceof Element ? event.target.closest("a[href]") : null;
     if (!isAppLink(anchor, event)) return;
-    if (anchor.pathname === location.pathname && anchor.hash) return;
+    if (anchor.pathname + anchor.search === here() && anchor.hash) return;
     event.preventDefault();
-    navigate(anchor.pathname);
+    navigate(anchor.pathname + anchor.search);
   });
   window.addEventListener("popstate", () => {
     // A jump to #section within the page changes only the hash: nothing to redraw.
-    if (location.pathname === shownPath) return;
+    if (here() === shownPath) return;
     render({ focus: true });
   });
   return render({ focus: false });

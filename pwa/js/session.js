@@ -204,18 +204,33 @@ export async function signOut() {
 }
 
 /** Delete this origin's IndexedDB databases and caches (the server also sends
-    Clear-Site-Data; this does not depend on the browser honouring it). */
+    Clear-Site-Data; this does not depend on the browser honouring it). Each step is tried
+    whatever happens to the others: the browser may be clearing the same things at the
+    same moment, and one of them failing must not leave the rest behind. */
 export async function clearDevice() {
-  await keystore.clearAll();
+  const attempts = [keystore.clearAll()];
   if (indexedDB.databases) {
-    const databases = await indexedDB.databases();
-    await Promise.all(databases.map((db) => new Promise((resolve) => {
-      const request = indexedDB.deleteDatabase(db.name);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve();
-    })));
+    attempts.push(indexedDB.databases().then((databases) => Promise.allSettled(
+      databases.map((db) => new Promise((resolve) => {
+        const request = indexedDB.deleteDatabase(db.name);
+        request.onsuccess = request.onerror = request.onblocked = () => resolve();
+      })),
+    )));
   }
   if (self.caches) {
-    const names = await caches.keys();
-    await Promise.all(names.map((name) => caches.delete(name)));
+    attempts.push(caches.keys().then((names) => Promise.allSettled(
+      names.map((name) => caches.delete(name)),
+    )));
   }
+  // A deletion waits while the browser's own clearing (Clear-Site-Data) holds the database;
+  // do not let that keep her from being signed out.
+  const patience = (attempt) => Promise.race([
+    attempt,
+    new Promise((resolve, reject) => {
+      setTimeout(() => reject(new Error("still clearing after 3 seconds")), 3000);
+    }),
+  ]);
+  const settled = await Promise.allSettled(attempts.map(patience));
+  const failures = settled.filter((r) => r.status === "rejected");
+  for (const failure of failures) console.warn("Tend could not clear part of this device:", failure.reason);
 }

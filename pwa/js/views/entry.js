@@ -6,21 +6,12 @@ import {
   deleteEntry, discardDraft, getEntry, listEntries, loadDraft, saveDraft, saveEntry,
 } from "../journal.js";
 import { FEELING_WORDS, SUGGESTED_TAGS, findPrompt } from "../prompts.js";
-import { refresh } from "../router.js";
 import { busy, field, formatDateTime, notice, page } from "../ui.js";
 import { entryName, go, journalLink, tellJournal, timeLabel } from "./journal.js";
 
 const AUTOSAVE_MS = 3000;
 let chipCount = 0;
-let shown = null;
 
-// The router redraws when the path changes; Back between two addresses on the same path
-// (an entry and its editor) changes only the query, so that is redrawn here.
-window.addEventListener("popstate", () => {
-  if (shown?.content.isConnected && location.pathname === shown.path && location.search !== shown.search) {
-    refresh();
-  }
-});
 
 /** Toggle chips: real checkboxes in a fieldset, styled as chips. */
 function chipGroup({ legend, hint, words, chosen, name }) {
@@ -289,7 +280,6 @@ function missing() {
 /** `/journal/write[?prompt=<id>]` and `/journal/entry?id=<uuid>[&edit=1]`. */
 export async function entryView() {
   const view = await chooseView();
-  shown = { path: location.pathname, search: location.search, content: view.content };
   return view;
 }
 

@@ -28,6 +28,7 @@ function greeting(name) {
 function signedInHome() {
   const { me } = current();
   const links = [
+    h("li", {}, h("a", { href: "/journal" }, "Journal: write, or look back")),
     hasRole("admin") ? h("li", {}, h("a", { href: "/admin" }, "Your organisation: invite and manage people")) : null,
     h("li", {}, h("a", { href: "/settings" }, "Settings: password, recovery code, devices")),
     h("li", {}, h("a", { href: "/support" }, "Get support now")),

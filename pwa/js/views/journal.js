@@ -12,21 +12,12 @@ let news = null;
 
 /** Open an app path that may carry a query (the router's own links keep only the path). */
 export function go(url, { replace = false } = {}) {
-  history[replace ? "replaceState" : "pushState"]({}, "", url);
-  return navigate(location.pathname);
+  return navigate(url, { replace });
 }
 
-/** A link within the journal that keeps its query string. */
+/** A link within the journal (the router keeps its query string). */
 export function journalLink(href, props, ...children) {
-  return h("a", {
-    ...props,
-    href,
-    onclick: (event) => {
-      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-      event.preventDefault();
-      go(href);
-    },
-  }, ...children);
+  return h("a", { ...props, href }, ...children);
 }
 
 /** Something to say on the list when it next opens: `{message, undoId?}`. */
