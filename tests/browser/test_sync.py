@@ -357,3 +357,41 @@ def test_the_data_belongs_to_one_person_and_sign_out_deletes_it(page, live_serve
     run(page, "const session = await import(`${root}/js/session.js`); await session.signOut();")
     names = page.evaluate("async () => (await indexedDB.databases()).map((db) => db.name)")
     assert "tend-data" not in names
+
+
+def test_an_answer_lost_mid_sync_is_retried_and_applied_once(page, context, live_server):
+    """The server applies a push, but the connection drops before the answer arrives: the
+    device retries the same mutations, and the server applies nothing twice."""
+    signed_in(page, live_server)
+    dropped = []
+
+    def lose_first_answer(route):
+        if dropped:
+            route.continue_()
+            return
+        route.fetch()  # the server receives and applies the batch...
+        dropped.append(route.request.post_data)
+        route.abort("connectionreset")  # ...and the device never hears back
+
+    context.route("**/api/sync/push", lose_first_answer)
+    answers = []
+    page.on(
+        "response",
+        lambda response: (
+            answers.append(response)
+            if response.url.endswith("/api/sync/push") and response.ok
+            else None
+        ),
+    )
+    saved = [save(page, title=f"Entry {n}", body=f"Words {n}.") for n in range(3)]
+    for _ in range(5):  # saves sync by themselves; sync until nothing is waiting
+        run(page, "await sync.syncNow().catch(() => null);")
+        if run(page, "return sync.pendingCount();") == 0:
+            break
+    assert dropped, "a push was sent and its answer lost"
+    assert run(page, "return sync.pendingCount();") == 0
+    statuses = [r["status"] for answer in answers for r in answer.json()["results"]]
+    assert "duplicate" in statuses, "the lost batch was sent again and recognised"
+    held = server_records(page)
+    assert sorted(held) == sorted(entry["id"] for entry in saved)
+    assert all(record["version"] == 1 for record in held.values()), "each applied once"
