@@ -60,6 +60,7 @@ def _state(row: dict) -> RecordState:
 
 def _check_sizes(mutations: list[Mutation], settings: SyncSettings) -> None:
     details = []
+    too_large = False
     for index, mutation in enumerate(mutations):
         if mutation.deleted and mutation.ciphertext is not None:
             details.append(
@@ -68,6 +69,7 @@ def _check_sizes(mutations: list[Mutation], settings: SyncSettings) -> None:
         elif not mutation.deleted and mutation.ciphertext is None:
             details.append(ErrorDetail(f"body.mutations[{index}].ciphertext", "is required"))
         elif envelope_bytes(mutation.ciphertext) > settings.max_record_bytes:
+            too_large = True
             details.append(
                 ErrorDetail(
                     f"body.mutations[{index}].ciphertext",
@@ -76,7 +78,11 @@ def _check_sizes(mutations: list[Mutation], settings: SyncSettings) -> None:
             )
     if details:
         raise AppError(
-            "Some of these changes can't be saved as they are.",
+            f"An entry is too long to keep in Tend (the most is "
+            f"{settings.max_record_bytes // 1024} KB). It is still safe on this device: "
+            "shorten it or split it in two."
+            if too_large
+            else "Some of these changes can't be saved as they are.",
             status=422,
             code="validation_error",
             details=details,

@@ -316,8 +316,12 @@ def test_a_change_too_large_for_the_server_stays_in_the_outbox(page, live_server
     errors = page.evaluate("window.syncErrors")
     assert errors
     assert errors[0]["status"] == 422
-    assert errors[0]["message"] == "Some of these changes can't be saved as they are."
+    assert errors[0]["message"].startswith("An entry is too long to keep in Tend")
     assert len(entries(page)) == 1
+    # The journal says so, in the server's words, while the change waits on the device.
+    TendApp(page).open("/journal")
+    run(page, "await sync.syncNow();")
+    expect(page.get_by_text("still safe on this device")).to_be_visible()
 
 
 def test_an_edit_made_on_an_old_version_becomes_a_conflicting_copy(page, live_server):

@@ -65,25 +65,41 @@ function plural(n, one, many) {
 /** The quiet line about sync: nothing at all when everything is synced. */
 function syncIndicator() {
   const line = h("p", { class: "sync-note small", hidden: true });
+  // What the server said when it refused changes (a full space, an entry too large):
+  // shown until nothing is waiting, so she knows before anything could be lost.
+  let refusal = null;
   function show({ pending = 0, lastError = null } = {}) {
     if (!pending) {
+      refusal = null;
       line.hidden = true;
       line.replaceChildren();
       return;
     }
     line.hidden = false;
-    line.textContent = !navigator.onLine || lastError
-      ? "Saved on this device — will sync when you're back online."
-      : `${plural(pending, "change", "changes")} waiting to sync.`;
+    if (refusal) {
+      line.textContent = refusal;
+    } else if (!navigator.onLine) {
+      line.textContent = "Saved on this device — will sync when you're back online.";
+    } else if (lastError) {
+      line.textContent = "Saved on this device — Tend will try to sync again soon.";
+    } else {
+      line.textContent = `${plural(pending, "change", "changes")} waiting to sync.`;
+    }
   }
   function onStatus(event) {
     if (!line.isConnected) {
       syncEvents.removeEventListener("status", onStatus);
+      syncEvents.removeEventListener("error", onRefusal);
       return;
     }
     show(event.detail);
   }
+  function onRefusal(event) {
+    refusal = event.detail.message;
+    Promise.resolve(pendingCount()).then((pending) => show({ pending })).catch(() => {});
+  }
   syncEvents.addEventListener("status", onStatus);
+  syncEvents.addEventListener("error", onRefusal);
   Promise.resolve(pendingCount()).then((pending) => show({ pending })).catch(() => {});
   return line;
 }

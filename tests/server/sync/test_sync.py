@@ -162,6 +162,7 @@ async def test_a_record_over_the_size_limit_is_refused_clearly(make_settings):
         assert response.status_code == 422
         assert response.json()["details"][0]["field"] == "body.mutations[1].ciphertext"
         assert "2048 bytes" in response.json()["details"][0]["message"]
+        assert "still safe on this device" in response.json()["message"]
         assert await Record.count() == 0
 
 
