@@ -15,7 +15,7 @@ from server.accounts.guards import requires
 from server.accounts.schemas import PersonRef, Ref, SessionStarted, TokenBody
 from server.accounts.sessions import AuthUser
 from server.lib.requests import client_of
-from server.lib.throttle import Limiter, enforce
+from server.lib.throttle import Limiter, enforce, forgive
 from server.org import invitations, people, setup
 from server.org.schemas import (
     AuditRead,
@@ -42,8 +42,11 @@ class SetupController(Controller):
         self, data: JSONBody[TokenBody], request: Request, limiter: NamedDependency[Limiter]
     ) -> SetupLinkState:
         """Whether a set-up link can still be used."""
-        await enforce(limiter, limits.LINK_ADDRESS, client_of(request).ip)
-        return await setup.setup_link_state(data.token)
+        address = client_of(request).ip
+        await enforce(limiter, limits.LINK_ADDRESS, address)
+        state = await setup.setup_link_state(data.token)
+        await forgive(limiter, limits.LINK_ADDRESS, address)  # only wrong links count
+        return state
 
     @post("/", opt=PUBLIC, status_code=201)
     async def complete(
@@ -57,6 +60,7 @@ class SetupController(Controller):
         client = client_of(request)
         await enforce(limiter, limits.LINK_ADDRESS, client.ip)
         person_id = await setup.complete_setup(data, client)
+        await forgive(limiter, limits.LINK_ADDRESS, client.ip)
         return await signed_in(person_id, state.settings, request, status=201)
 
 

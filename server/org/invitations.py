@@ -14,7 +14,7 @@ from server.accounts.schemas import Acceptance, InvitationPreview, Ref, decode_r
 from server.accounts.services import create_person, hash_account_keys
 from server.accounts.tables import Invitation
 from server.lib.errors import AppError
-from server.lib.throttle import Limiter, enforce, too_many
+from server.lib.throttle import Limiter, enforce, forgive, too_many
 from server.lib.tokens import hash_token, new_token
 from server.org.common import not_found, people_refs, still_supervising, supervisors_in, team_in
 from server.org.schemas import InvitationCreate, InvitationLink, InvitationRead, InvitationStatus
@@ -253,6 +253,9 @@ async def _by_token(token: str) -> dict:
 async def preview_invitation(token: str, client: Client, limiter: Limiter) -> InvitationPreview:
     await enforce(limiter, limits.LINK_ADDRESS, client.ip)
     row = await _by_token(token)
+    # Only wrong links count: a whole team joining from one office address must not
+    # use up the allowance meant for guessers.
+    await forgive(limiter, limits.LINK_ADDRESS, client.ip)
     organisation = (
         await Organisation.select(Organisation.name)
         .where(Organisation.id == row["organisation_id"])
@@ -282,11 +285,13 @@ async def accept_invitation(acceptance: Acceptance, client: Client, limiter: Lim
             "Please ask whoever invited you for help.",
         )
     try:
-        return await _accept(row, acceptance, client)
+        person_id = await _accept(row, acceptance, client)
     except AppError as error:
         if error.code == "email_taken":
             await limiter.hit(invitation_key, limits.EMAIL_TAKEN_PER_INVITATION.seconds)
         raise
+    await forgive(limiter, limits.LINK_ADDRESS, client.ip)
+    return person_id
 
 
 async def _accept(row: dict, acceptance: Acceptance, client: Client) -> UUID:

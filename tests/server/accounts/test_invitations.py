@@ -131,6 +131,24 @@ async def test_invitation_links_are_rate_limited_per_address(app, client):
     assert answers[30] == 429
 
 
+async def test_a_whole_team_can_join_from_one_office_address(app, admin):
+    """Only wrong links use up the address's allowance: twenty people opening their
+    invitations twice and joining (60 link requests) from one address all get in, and a
+    guesser from that address is still stopped after 30 wrong links."""
+    for n in range(20):
+        _, token = await invite(admin)
+        for _ in range(2):
+            preview = await Browser(app).post("/api/invitations/preview", json={"token": token})
+            assert preview.status_code == 200
+        assert (await _accept(app, token, f"Person {n}", f"p{n}@example.org"))[1].status_code == 201
+    stranger = Browser(app)
+    answers = [
+        (await stranger.post("/api/invitations/preview", json={"token": f"{i:0>43}"})).status_code
+        for i in range(31)
+    ]
+    assert answers == [404] * 30 + [429]
+
+
 async def test_supervisors_must_be_supervisors_in_the_same_organisation(app, admin, worker):
     response = await admin.post(
         "/api/admin/invitations", json={"roles": ["worker"], "supervisor_ids": [worker.me["id"]]}

@@ -79,3 +79,19 @@ async def test_bad_setup_input_is_a_clear_422(app, client):
     response = await browser.post("/api/setup", json=weak)
     assert response.status_code == 422
     assert await Organisation.count() == 0
+
+
+async def test_only_wrong_set_up_links_count_against_the_address(app, client):
+    """Opening a good set-up link again and again (a reload, a second tab) never locks
+    anyone out; wrong links from the same address are still stopped after 30."""
+    token = (await new_setup_link("http://127.0.0.1:8000")).split("#")[1]
+    priya = Browser(app)
+    for _ in range(35):
+        assert (await priya.post("/api/setup/check", json={"token": token})).status_code == 200
+    assert (await priya.post("/api/setup", json=await _setup_body(token, priya.keys))).is_success
+    answers = [
+        (await priya.post("/api/setup/check", json={"token": f"{i:0>43}"})).status_code
+        for i in range(31)
+    ]
+    assert answers[-1] == 429
+    assert 429 not in answers[:-1]
