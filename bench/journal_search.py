@@ -14,18 +14,8 @@ case folding over title, body, tags and feelings, costs no more than a bare `inc
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-import httpx
-from playwright.sync_api import sync_playwright
-
-REPO = Path(__file__).resolve().parent.parent
+from _pwa import pwa_page
 
 MEASURE = """async ({root, count, queries}) => {
   const records = await import(`${root}/js/records.js`);
@@ -71,52 +61,11 @@ MEASURE = """async ({root, count, queries}) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def main(args: argparse.Namespace) -> None:
-    chromium = os.environ.get("TEND_CHROMIUM") or "/usr/bin/chromium"
-    with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        env = {
-            **os.environ,
-            "TEND_DATA_DIR": tmp,
-            "TEND_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-        }
-        server = subprocess.Popen(  # noqa: S603 - a fixed command: this Python, Tend's CLI
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    with pwa_page() as (page, root):
+        result = page.evaluate(
+            MEASURE, {"root": root, "count": args.entries, "queries": args.queries}
         )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-                )
-                page = browser.new_page()
-                page.goto(url)
-                page.wait_for_selector("html[data-ready]", state="attached")
-                href = page.locator("link[rel=stylesheet]").get_attribute("href")
-                root = href.removesuffix("/css/app.css")
-                result = page.evaluate(
-                    MEASURE, {"root": root, "count": args.entries, "queries": args.queries}
-                )
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     assert result["found"] == result["baselineFound"], "both searches find the same entries"
     print(
         f"{args.entries} entries of about {result['bytes'] * 3 / 4 / 1024:.1f} KB sealed, "

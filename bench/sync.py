@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import os
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import httpx
+from _app import b64, random_account
 
-from server.accounts.schemas import NewAccount, PasswordKeys, RecoveryKeys
+from server.accounts.schemas import NewAccount
 from server.accounts.services import create_person, hash_account_keys
 from server.accounts.sessions import cookie_name, start_session
 from server.app import create_app
@@ -35,22 +34,11 @@ from server.settings import load_settings
 ENVELOPE_BYTES = 1 + 12 + 2048 + 16
 
 
-def b64(n: int) -> str:
-    return base64.urlsafe_b64encode(os.urandom(n)).rstrip(b"=").decode()
-
-
 async def make_people(count: int, settings) -> list[tuple[str, str]]:
     """``count`` people in one organisation, each with a session: (cookie, csrf)."""
     organisation = Organisation(name="Bench")
     await Organisation.insert(organisation).run()
-    account = NewAccount(
-        display_name="Bench",
-        email="x@example.org",
-        password=PasswordKeys(
-            salt=b64(16), iterations=600_000, auth_key=b64(32), wrapped_data_key=b64(60)
-        ),
-        recovery=RecoveryKeys(salt=b64(16), auth_key=b64(32), wrapped_data_key=b64(60)),
-    )
+    account = random_account("Bench", "x@example.org")
     hashes = await hash_account_keys(account)
     people = []
     for i in range(count):

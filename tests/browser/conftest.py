@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
+from playwright.sync_api import Page
 
 from tests.conftest import REPO
+from tests.live import LiveServer, start_server
 
 ARTIFACTS = REPO / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
@@ -51,82 +47,6 @@ def chromium_path() -> str:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return path
-
-
-@dataclass
-class LiveServer:
-    url: str
-    process: subprocess.Popen
-    log: Path
-    pwa_dir: Path
-    env: dict
-
-    def tend(self, *args: str) -> str:
-        """Run a ``tend`` command against this server's database; return what it printed."""
-        result = subprocess.run(
-            [sys.executable, "-m", "server.cli", *args],
-            env={**self.env, "TEND_PUBLIC_URL": self.url},
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        return result.stdout
-
-    def setup_link(self) -> str:
-        """A one-time link to set up a new organisation (each test gets its own)."""
-        output = self.tend("setup-link", "--another-organisation")
-        return next(word for word in output.split() if word.startswith("http"))
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(database_url: str, workdir: Path, pwa_dir: Path) -> LiveServer:
-    port = _free_port()
-    log = workdir / "server.log"
-    env = {
-        **os.environ,
-        "TEND_DATABASE_URL": database_url,
-        "TEND_DATA_DIR": str(workdir / "data"),
-        "TEND_PWA_DIR": str(pwa_dir),
-        "TEND_LOG_FORMAT": "json",
-    }
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=REPO,
-        )
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log, pwa_dir, env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{server.url}/ready", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        try:  # paces the polling, and notices at once if the server has died
-            process.wait(timeout=0.1)
-        except subprocess.TimeoutExpired:
-            continue
-        raise RuntimeError(f"Tend exited early:\n{log.read_text()}")
-    server.stop()
-    raise RuntimeError(f"Tend did not become ready:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -187,3 +107,18 @@ def screenshot() -> Callable[..., Path]:
         return path
 
     return take
+
+
+@pytest.fixture
+def phone(browser, phone_context_args, live_server) -> Iterator[Callable[[], Page]]:
+    """Another person's own phone: a separate browser context."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context(**phone_context_args, base_url=live_server.url)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -3,55 +3,9 @@ and only when the proxy is trusted: anyone else's X-Forwarded-For is ignored."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-
 import httpx
-import pytest
 
-from tests.conftest import REPO
 from tests.server.accounts.helpers import b64
-
-
-@pytest.fixture
-def serve(make_settings):
-    processes = []
-
-    def start(**env: str) -> str:
-        settings = make_settings()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-            env={
-                **os.environ,
-                "TEND_DATABASE_URL": settings.database.url,
-                "TEND_DATA_DIR": str(settings.paths.data_dir),
-                **env,
-            },
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=REPO,
-        )
-        processes.append(process)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                    return url
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise RuntimeError("Tend did not start")
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def failed_sign_ins(url: str, count: int, forwarded_for: str, first: int = 0) -> list[int]:
