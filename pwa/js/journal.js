@@ -3,39 +3,33 @@
 
    An entry: {id, version, title, body, tags, feelings, prompt, createdAt, updatedAt,
    conflictOf?}; one that does not open: {id, unreadable: true, updatedAt}. */
-import * as keystore from "./keystore.js";
 import { newRecordId, openRecord, sealRecord } from "./records.js";
 import * as store from "./store.js";
-import { syncEvents, syncSoon } from "./sync.js";
+import { syncEvents } from "./sync.js";
+import { change, openAll, openOne, unlockedKey } from "./vault.js";
 
 const TYPE = "journal";
 const DRAFT = "draft";
 const UNDO_MS = 5 * 60_000;
-const SAVE_ATTEMPTS = 3;
-
-/** The data key and the database bound to whoever has unlocked it. */
-async function unlockedKey() {
-  const unlocked = await keystore.loadUnlocked();
-  if (!unlocked) throw new Error("Tend is locked. Unlock it to see your journal.");
-  await store.bind(unlocked.userId);
-  return unlocked.dataKey;
-}
 
 function asList(value) {
   return Array.isArray(value) ? value.map(String) : [];
 }
 
-/** The content sealed in an envelope: only what an entry is made of. */
-function contentOf(fields, createdAt, updatedAt, conflictOf) {
-  const content = {
+/** What she writes, normalised: the fields an entry and a draft share. */
+function writtenFields(fields) {
+  return {
     title: String(fields.title ?? ""),
     body: String(fields.body ?? ""),
     tags: asList(fields.tags),
     feelings: asList(fields.feelings),
     prompt: fields.prompt == null ? null : String(fields.prompt),
-    createdAt,
-    updatedAt,
   };
+}
+
+/** The content sealed in an envelope: only what an entry is made of. */
+function contentOf(fields, createdAt, updatedAt, conflictOf) {
+  const content = { ...writtenFields(fields), createdAt, updatedAt };
   if (conflictOf) content.conflictOf = conflictOf;
   return content;
 }
@@ -56,16 +50,6 @@ function entryOf(record, content) {
   return entry;
 }
 
-async function decrypt(dataKey, record) {
-  try {
-    const content = await openRecord(dataKey, record, record.envelope);
-    if (!content || typeof content !== "object") throw new TypeError("not an entry");
-    return entryOf(record, content);
-  } catch {
-    return { id: record.id, unreadable: true, updatedAt: record.updatedAt };
-  }
-}
-
 function newestFirst(a, b) {
   const at = (entry) => entry.createdAt ?? entry.updatedAt ?? "";
   return String(at(b)).localeCompare(String(at(a)));
@@ -73,48 +57,12 @@ function newestFirst(a, b) {
 
 /** @returns {Promise<object[]>} every entry on this device, newest first */
 export async function listEntries() {
-  const dataKey = await unlockedKey();
-  const records = (await store.allRecords(TYPE)).filter((r) => !r.deleted && r.envelope);
-  const entries = await Promise.all(records.map((record) => decrypt(dataKey, record)));
-  return entries.sort(newestFirst);
+  return (await openAll(TYPE, entryOf)).sort(newestFirst);
 }
 
 /** @returns {Promise<object|null>} one entry (null if there is none, or it was deleted) */
 export async function getEntry(id) {
-  const dataKey = await unlockedKey();
-  const record = await store.getRecord(id);
-  if (!record || record.deleted || record.type !== TYPE || !record.envelope) return null;
-  return decrypt(dataKey, record);
-}
-
-/** Seal and keep a change (record + outbox in one transaction), retrying if the record
-    moved on while sealing. `make(stored, content)` gives the new content or null. */
-async function change(dataKey, id, make) {
-  for (let attempt = 1; ; attempt += 1) {
-    const stored = await store.getRecord(id);
-    let previous = null;
-    if (stored && !stored.deleted && stored.envelope) {
-      try {
-        previous = await openRecord(dataKey, stored, stored.envelope);
-      } catch {
-        previous = null;
-      }
-    }
-    const content = make(stored, previous);
-    const version = (stored?.version ?? 0) + 1;
-    const record = {
-      id, type: TYPE, version, deleted: content === null,
-      envelope: content === null ? null : await sealRecord(dataKey, { id, type: TYPE, version }, content),
-      updatedAt: new Date().toISOString(),
-    };
-    try {
-      await store.saveLocalChange(record, stored?.version ?? 0);
-      syncSoon();
-      return { record, content, previous };
-    } catch (error) {
-      if (!(error instanceof store.StaleRecordError) || attempt >= SAVE_ATTEMPTS) throw error;
-    }
-  }
+  return openOne(TYPE, id, entryOf);
 }
 
 /**
@@ -138,7 +86,7 @@ export async function saveEntry(fields) {
     }
   }
   const now = new Date().toISOString();
-  const { record, content } = await change(dataKey, id, (stored, previous) => {
+  const { record, content } = await change(dataKey, TYPE, id, (stored, previous) => {
     const createdAt = previous?.createdAt ?? now;
     const keepConflict = conflictOf ?? previous?.conflictOf ?? null;
     const title = conflictOf ? `${fields.title ?? ""} (conflicting copy)` : fields.title;
@@ -162,7 +110,7 @@ export async function deleteEntry(id) {
   const dataKey = await unlockedKey();
   const stored = await store.getRecord(id);
   if (!stored || stored.deleted) return false;
-  const { previous } = await change(dataKey, id, () => null);
+  const { previous } = await change(dataKey, TYPE, id, () => null);
   if (previous) {
     const timer = setTimeout(() => recentlyDeleted.delete(id), UNDO_MS);
     recentlyDeleted.set(id, { content: previous, timer });
@@ -175,7 +123,7 @@ export async function restoreEntry(id) {
   const dataKey = await unlockedKey();
   const kept = recentlyDeleted.get(id);
   if (!kept) throw new Error("This entry can no longer be restored.");
-  const { record, content } = await change(dataKey, id, () => ({
+  const { record, content } = await change(dataKey, TYPE, id, () => ({
     ...kept.content, updatedAt: new Date().toISOString(),
   }));
   clearTimeout(kept.timer);
@@ -195,15 +143,7 @@ export async function saveDraft(draft) {
   const dataKey = await unlockedKey();
   const id = draft.id || newRecordId();
   const savedAt = new Date().toISOString();
-  const content = {
-    entryId: draft.entryId ?? null,
-    title: String(draft.title ?? ""),
-    body: String(draft.body ?? ""),
-    tags: asList(draft.tags),
-    feelings: asList(draft.feelings),
-    prompt: draft.prompt == null ? null : String(draft.prompt),
-    savedAt,
-  };
+  const content = { entryId: draft.entryId ?? null, ...writtenFields(draft), savedAt };
   const envelope = await sealRecord(dataKey, { id, type: DRAFT, version: 1 }, content);
   await store.putDraft({ id, envelope, savedAt });
   return { id, savedAt };

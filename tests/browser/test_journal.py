@@ -31,7 +31,9 @@ def entry_link(page: Page, name: str):
 
 
 def open_disclosure(page: Page, name: str) -> None:
-    page.locator("summary", has_text=name).click()
+    summary = page.locator("summary", has_text=name)
+    summary.click()
+    expect(summary.locator("xpath=..")).to_have_attribute("open", "")
 
 
 def write(page: Page, body: str, *, title: str = "", tags=(), feelings=()) -> None:
@@ -170,9 +172,7 @@ def test_the_journal_works_without_signal(page, context, live_server, page_error
     write(page, "Sleep-in. Signal's gone again, writing anyway.", tags=["sleep-in"])
     expect(page.get_by_text("Your entry is saved.")).to_be_visible()
     expect(entry_link(page, "Sleep-in. Signal's gone again")).to_be_visible()
-    expect(
-        page.get_by_text("Saved on this device — will sync when you're back online.")
-    ).to_be_visible()
+    expect(page.get_by_text("Saved here; will sync when online.")).to_be_visible()
     page.get_by_role("searchbox", name="Search your journal").fill("signal")
     expect(entry_link(page, "Sleep-in. Signal's gone again")).to_be_visible()
     context.set_offline(False)

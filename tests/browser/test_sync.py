@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.accounts import DEFAULT_PASSWORD, asset_root, create_organisation
 from tests.browser.pages import TendApp
+from tests.browser.privacy import DUMP_INDEXEDDB, database_contents
 
 
 def unique_email(name: str) -> str:
@@ -57,28 +57,6 @@ def server_records(page: Page) -> dict[str, dict]:
             if (!page.more) return records;
         }""",
     )
-
-
-DUMP_INDEXEDDB = """async () => {
-    const dump = {};
-    for (const {name} of await indexedDB.databases()) {
-        const db = await new Promise((resolve, reject) => {
-            const request = indexedDB.open(name);
-            request.onsuccess = () => resolve(request.result);
-            request.onerror = () => reject(request.error);
-        });
-        for (const storeName of db.objectStoreNames) {
-            const rows = await new Promise((resolve, reject) => {
-                const request = db.transaction(storeName).objectStore(storeName).getAll();
-                request.onsuccess = () => resolve(request.result);
-                request.onerror = () => reject(request.error);
-            });
-            dump[`${name}/${storeName}`] = JSON.stringify(rows);
-        }
-        db.close();
-    }
-    return dump;
-}"""
 
 
 def signed_in(page: Page, live_server, name: str = "priya") -> dict:
@@ -134,14 +112,12 @@ def test_no_plaintext_on_the_device_on_the_wire_in_the_log_or_in_the_database(pa
     assert all(marker not in body for body in bodies)
     assert marker not in live_server.log.read_text()
 
-    database_url = live_server.env["TEND_DATABASE_URL"]
-    if database_url.startswith("sqlite:///"):
-        path = Path(database_url.removeprefix("sqlite:///"))
-        files = [p for p in path.parent.glob(path.name + "*") if p.is_file()]
-        assert files
-        for file in files:
-            assert marker.encode() not in file.read_bytes()
-            assert marker.encode("utf-16-le") not in file.read_bytes()
+    stored = database_contents(live_server.env["TEND_DATABASE_URL"])
+    assert any(b"@example.org" in contents for _, contents in stored), "the dump is readable"
+    for where, contents in stored:
+        assert marker.encode() not in contents, where
+        assert marker.encode("utf-16-le") not in contents, where
+        assert marker.encode().hex().encode() not in contents, where
 
 
 def test_offline_changes_survive_a_reload_and_apply_exactly_once(page, context, live_server):

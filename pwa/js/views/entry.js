@@ -6,65 +6,12 @@ import {
   deleteEntry, discardDraft, getEntry, listEntries, loadDraft, saveDraft, saveEntry,
 } from "../journal.js";
 import { FEELING_WORDS, SUGGESTED_TAGS, findPrompt } from "../prompts.js";
+import { chipGroup, ownWordAdder } from "../chips.js";
 import { busy, field, formatDateTime, notice, page } from "../ui.js";
 import { entryName, go, journalLink, tellJournal, timeLabel } from "./journal.js";
 
-const AUTOSAVE_MS = 3000;
-let chipCount = 0;
-
-
-/** Toggle chips: real checkboxes in a fieldset, styled as chips. */
-function chipGroup({ legend, hint, words, chosen, name }) {
-  const list = h("div", { class: "chips" });
-  const boxes = new Map();
-  function add(word, checked) {
-    if (boxes.has(word)) {
-      boxes.get(word).checked = boxes.get(word).checked || checked;
-      return boxes.get(word);
-    }
-    const id = `chip-${name}-${++chipCount}`;
-    const input = h("input", { type: "checkbox", id, name, value: word, checked });
-    boxes.set(word, input);
-    list.append(h("span", { class: "chip" }, input, h("label", { for: id }, word)));
-    return input;
-  }
-  for (const word of words) add(word, chosen.includes(word));
-  for (const word of chosen) add(word, true);
-  const element = h("fieldset", { class: "chip-group" },
-    h("legend", {}, legend),
-    hint ? h("p", { class: "field-hint" }, hint) : null,
-    list);
-  return {
-    element,
-    add,
-    values: () => [...boxes.values()].filter((box) => box.checked).map((box) => box.value),
-  };
-}
-
-function ownTagAdder(tags) {
-  const input = h("input", {
-    id: `own-tag-${++chipCount}`, type: "text", maxlength: 40, autocomplete: "off", enterkeyhint: "done",
-  });
-  const addButton = h("button", { type: "button", class: "button secondary small-button" }, "Add");
-  function addTag() {
-    const tag = input.value.trim().replace(/^#/, "").toLocaleLowerCase();
-    if (!tag) return;
-    tags.add(tag, true).dispatchEvent(new Event("change", { bubbles: true }));
-    input.value = "";
-    input.focus();
-  }
-  addButton.addEventListener("click", addTag);
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") {
-      event.preventDefault();
-      addTag();
-    }
-  });
-  return h("div", { class: "field own-tag" },
-    h("label", { for: input.id }, "Add your own tag"),
-    h("div", { class: "own-tag-row" }, input, addButton));
-}
-
+const AUTOSAVE_MS = 3000; // at least this often while she types
+const PAUSE_MS = 700; // and whenever she pauses
 /**
  * The editor, for a new entry (`entry` null) or a change to one; `draft` resumes writing.
  */
@@ -108,7 +55,7 @@ async function editor({ entry = null, draft = null, promptId = null }) {
     body.element,
     feelings.element,
     tags.element,
-    ownTagAdder(tags),
+    ownWordAdder(tags, { label: "Add your own tag", lowercase: true, stripHash: true }),
     kept,
     h("div", { class: "button-row" },
       save,
@@ -128,10 +75,12 @@ async function editor({ entry = null, draft = null, promptId = null }) {
   // Drafts are written one after another, so a late autosave never outlives the entry.
   let dirty = false;
   let timer = null;
+  let pause = null;
   let writing = Promise.resolve();
   let finished = false;
   function keepDraft() {
     clearTimeout(timer);
+    clearTimeout(pause);
     timer = null;
     if (!dirty || finished) return writing;
     dirty = false;
@@ -147,6 +96,8 @@ async function editor({ entry = null, draft = null, promptId = null }) {
   function changed() {
     dirty = true;
     timer ??= setTimeout(keepDraft, AUTOSAVE_MS);
+    clearTimeout(pause);
+    pause = setTimeout(keepDraft, PAUSE_MS);
   }
   function onHide() {
     if (!form.isConnected) {
@@ -176,6 +127,7 @@ async function editor({ entry = null, draft = null, promptId = null }) {
     try {
       finished = true;
       clearTimeout(timer);
+      clearTimeout(pause);
       await busy(save, "Saving…", async () => {
         await writing;
         await saveEntry({
@@ -200,6 +152,7 @@ async function editor({ entry = null, draft = null, promptId = null }) {
     fresh.addEventListener("click", async () => {
       finished = true;
       clearTimeout(timer);
+      clearTimeout(pause);
       await writing;
       await discardDraft(draftId).catch(() => {});
       go(entry ? `/journal/entry?id=${encodeURIComponent(entry.id)}` : "/journal/write", { replace: true });
@@ -231,6 +184,8 @@ async function readView(entry) {
   remove.addEventListener("click", async () => {
     try {
       await busy(remove, "Deleting…", () => deleteEntry(entry.id));
+      // A deleted entry is shared with nobody: the server's copy goes too, when online.
+      import("../sharing.js").then((sharing) => sharing.stopSharingEntry(entry.id)).catch(() => {});
       tellJournal("Entry deleted.", entry.id);
       go("/journal");
     } catch {

@@ -62,7 +62,8 @@ function plural(n, one, many) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** The quiet line about sync: nothing at all when everything is synced. */
+/** The quiet line about sync: nothing at all when everything is synced. Its words are kept
+    short enough to sit beside the Write button in two lines on a 360 px phone. */
 function syncIndicator() {
   const line = h("p", { class: "sync-note small", hidden: true });
   // What the server said when it refused changes (a full space, an entry too large):
@@ -79,9 +80,9 @@ function syncIndicator() {
     if (refusal) {
       line.textContent = refusal;
     } else if (!navigator.onLine) {
-      line.textContent = "Saved on this device — will sync when you're back online.";
+      line.textContent = "Saved here; will sync when online.";
     } else if (lastError) {
-      line.textContent = "Saved on this device — Tend will try to sync again soon.";
+      line.textContent = "Saved here; will try again soon.";
     } else {
       line.textContent = `${plural(pending, "change", "changes")} waiting to sync.`;
     }
