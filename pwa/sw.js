@@ -1,21 +1,27 @@
-/* Tend's service worker: wires events only; the strategies live in sw/strategies.js.
-   The server fills in BUILD (version and precache list, derived from the files in pwa/),
-   so this file's bytes change with every build and browsers notice the new version. */
+/* Tend's service worker: wires events only; the strategies live in sw/strategies.js and the
+   reminders in sw/push.js. The server fills in BUILD (version and precache list, derived from
+   the files in pwa/), so this file's bytes change with every build and browsers notice the
+   new version. */
 const BUILD = {{BUILD_JSON}};
 const STRATEGIES_URL = "{{ASSET_ROOT}}/sw/strategies.js";
+const PUSH_URL = "{{ASSET_ROOT}}/sw/push.js";
+const SCRIPT_URLS = [STRATEGIES_URL, PUSH_URL];
 
-// The worker's CSP requires Trusted Types too: this policy vouches for one URL only.
+// The worker's CSP requires Trusted Types too: this policy vouches for these URLs only.
 const scripts = self.trustedTypes
   ? self.trustedTypes.createPolicy("tend", {
     createScriptURL(url) {
-      if (url !== STRATEGIES_URL) throw new TypeError(`Untrusted script URL: ${url}`);
+      if (!SCRIPT_URLS.includes(url)) throw new TypeError(`Untrusted script URL: ${url}`);
       return url;
     },
   })
   : null;
-importScripts(scripts ? scripts.createScriptURL(STRATEGIES_URL) : STRATEGIES_URL);
+importScripts(...SCRIPT_URLS.map((url) => (scripts ? scripts.createScriptURL(url) : url)));
 
 const strategies = self.TendStrategies.create(BUILD);
+const reminders = self.TendPush.create({
+  icons: { icon: "{{ASSET_ROOT}}/icons/icon-192.png", badge: "{{ASSET_ROOT}}/icons/icon-192.png" },
+});
 
 self.addEventListener("install", (event) => {
   event.waitUntil(strategies.precache());
@@ -46,4 +52,17 @@ self.addEventListener("sync", (event) => {
   event.waitUntil(self.clients.matchAll({ type: "window" }).then((clients) => {
     for (const client of clients) client.postMessage({ type: "tend-sync" });
   }));
+});
+
+// Reminders (sw/push.js): the message says only which kind; the words are in this worker.
+self.addEventListener("push", (event) => {
+  event.waitUntil(reminders.show(event.data));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.waitUntil(reminders.open(event.notification));
+});
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(reminders.renew(event.oldSubscription, event.newSubscription));
 });

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,7 +31,18 @@ from server.lib.requests import require_same_origin
 from server.lib.security_headers import SecurityHeadersMiddleware
 from server.lib.throttle import Limiter, create_limiter
 from server.org.controllers import AdminController, SetupController, SupervisionController
+from server.reflection.controllers import ReflectionController
+from server.reflection.instrument import load_instrument
+from server.reminders.controllers import PushHealthController, RemindersController
+from server.reminders.dispatcher import Dispatcher
+from server.reminders.keys import ensure_key
 from server.settings import Settings, load_settings
+from server.sharing.controllers import (
+    PrivacyController,
+    SharingController,
+    SupervisorController,
+)
+from server.sharing.insights_controller import InsightsController
 from server.sync.controllers import SyncController
 from server.system.controllers import SystemController
 from server.web.build import PwaFiles
@@ -56,6 +68,28 @@ def create_app(settings: Settings) -> Litestar:
             await limiter.close()
             await close_engine(engine)
 
+    @asynccontextmanager
+    async def dispatcher_lifespan(app: Litestar) -> AsyncIterator[None]:
+        """Make the VAPID key if there is none; send reminders from this process unless
+        ``TEND_DISPATCHER`` is off (``tend worker`` processes do it then)."""
+        try:
+            await ensure_key(settings.push)
+        except Exception as error:  # the database may be down: made on first need instead
+            logger.warning("no VAPID key yet", extra={"fields": {"error": type(error).__name__}})
+        if not settings.push.dispatcher:
+            yield
+            return
+        stop = asyncio.Event()
+        async with Dispatcher(settings.push) as dispatcher:
+            app.state.dispatcher = dispatcher
+            task = asyncio.create_task(dispatcher.run(stop), name="tend-dispatcher")
+            try:
+                yield
+            finally:
+                stop.set()
+                await task
+                app.state.dispatcher = None
+
     def provide_limiter() -> Limiter:
         return limiter
 
@@ -70,6 +104,13 @@ def create_app(settings: Settings) -> Litestar:
             AdminController,
             SupervisionController,
             SyncController,
+            ReflectionController,
+            SharingController,
+            SupervisorController,
+            PrivacyController,
+            InsightsController,
+            RemindersController,
+            PushHealthController,
         ],
         # Every API route needs a session unless its handler opts out.
         middleware=[DefineMiddleware(SessionMiddleware, exclude_from_auth_key="exclude_from_auth")],
@@ -79,13 +120,15 @@ def create_app(settings: Settings) -> Litestar:
         dependencies={"limiter": Provide(provide_limiter, sync_to_thread=False)},
         before_request=require_same_origin,
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_lifespan],
+        lifespan=[database_lifespan, dispatcher_lifespan],
         state=State(
             {
                 "settings": settings,
                 "engine": engine,
                 "limiter": limiter,
                 "pwa": PwaFiles(settings.paths.pwa_dir),
+                "instrument": load_instrument(settings.reflection.instrument),
+                "dispatcher": None,
             }
         ),
         openapi_config=OpenAPIConfig(

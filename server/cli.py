@@ -1,4 +1,4 @@
-"""The ``tend`` command: serve, migrate, check, setup-link, invite."""
+"""The ``tend`` command: serve, migrate, check, check-instrument, setup-link, invite."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from server.settings import (
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command is check_instrument:  # checks a file before any setting names it
+        return check_instrument(Settings(), args)
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -49,12 +51,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.server.public_url.startswith("https://") and (args.host or args.port):
         server = msgspec.structs.replace(server, public_url=f"http://{server.host}:{server.port}")
     configure_logging(settings.log)
-    if settings.database.migrate_on_start:
-        try:
-            _apply_migrations(settings)
-        except Exception as error:
-            print(f"tend: cannot start: {_database_problem(error)}", file=sys.stderr)
-            return 1
+    if not _migrated_at_start(settings):
+        return 1
     # Applied just now; the app need not look again at start.
     database = msgspec.structs.replace(settings.database, migrate_on_start=False)
     settings = msgspec.structs.replace(settings, server=server, database=database)
@@ -142,6 +140,23 @@ def check(settings: Settings, _: argparse.Namespace) -> int:
         return 1
     print("  database:   reachable")
     print(f"  migrations: {len(pending)} pending" if pending else "  migrations: up to date")
+    return 0
+
+
+def check_instrument(_: Settings, args: argparse.Namespace) -> int:
+    """Check a reflection questionnaire file before pointing TEND_REFLECTION_INSTRUMENT at it."""
+    from server.reflection.instrument import InstrumentError, load_instrument
+
+    try:
+        instrument = load_instrument(args.file)
+    except InstrumentError as error:
+        print(f"tend: {error}", file=sys.stderr)
+        return 1
+    counts = ", ".join(
+        f"{s.id} ({sum(i.subscale == s.id for i in instrument.items)})"
+        for s in instrument.subscales
+    )
+    print(f"{args.file}: {instrument.title!r}, {len(instrument.items)} items: {counts}")
     return 0
 
 
@@ -249,6 +264,67 @@ def invite(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def worker(settings: Settings, _: argparse.Namespace) -> int:
+    """Send reminders (no web server): as many as you like, beside ``tend serve`` processes
+    started with ``TEND_DISPATCHER=false``. Stops cleanly on SIGTERM or Ctrl-C, finishing
+    the messages it is sending."""
+    import signal
+
+    from server.lib.db import bind_engine, close_engine, create_engine, open_engine
+    from server.lib.logs import configure_logging
+    from server.reminders.dispatcher import Dispatcher
+    from server.reminders.keys import ensure_key
+
+    configure_logging(settings.log)
+    if not _migrated_at_start(settings):
+        return 1
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        engine = create_engine(settings.database)
+        await open_engine(engine)
+        bind_engine(engine)
+        try:
+            await ensure_key(settings.push)
+            async with Dispatcher(settings.push) as dispatcher:
+                await dispatcher.run(stop)
+        finally:
+            await close_engine(engine)
+
+    asyncio.run(run())
+    return 0
+
+
+def vapid(settings: Settings, args: argparse.Namespace) -> int:
+    """Show the VAPID public key, or make a new one (``--rotate``)."""
+    from server.reminders import keys
+
+    if args.rotate and settings.push.vapid_key_file:
+        print(
+            "tend: the key comes from TEND_VAPID_KEY_FILE; to rotate it, point that setting "
+            "at a new key file (devices subscribe again the next time they open Tend)",
+            file=sys.stderr,
+        )
+        return 2
+
+    async def work() -> str:
+        if args.rotate:
+            key, still_old = await keys.rotate()
+            return (
+                f"New VAPID public key: {key.public_key}\n"
+                f"{still_old} device(s) still use an older key; it keeps working for them "
+                "until they open Tend and subscribe again."
+            )
+        await keys.ensure_key(settings.push)
+        return f"VAPID public key: {(await keys.current_key(settings.push)).public_key}"
+
+    print(_with_database(settings, work))
+    return 0
+
+
 def _setup_hours() -> int:
     from server.org.setup import SETUP_LINK_HOURS
 
@@ -281,6 +357,18 @@ def _with_database(settings: Settings, work: Callable) -> Any:
             await close_engine(engine)
 
     return asyncio.run(run())
+
+
+def _migrated_at_start(settings: Settings) -> bool:
+    """Apply pending migrations unless turned off; False (having said why) if that failed."""
+    if not settings.database.migrate_on_start:
+        return True
+    try:
+        _apply_migrations(settings)
+    except Exception as error:
+        print(f"tend: cannot start: {_database_problem(error)}", file=sys.stderr)
+        return False
+    return True
 
 
 def _apply_migrations(settings: Settings) -> list[str]:
@@ -333,6 +421,12 @@ def _parser() -> argparse.ArgumentParser:
         command=check
     )
 
+    instrument = commands.add_parser(
+        "check-instrument", help="check a reflection questionnaire file (docs/reflection.md)"
+    )
+    instrument.add_argument("file", help="the JSON file")
+    instrument.set_defaults(command=check_instrument)
+
     link = commands.add_parser("setup-link", help="print a fresh one-time set-up link")
     link.add_argument(
         "--another-organisation",
@@ -357,6 +451,15 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--organisation", help="which organisation, when there are several")
     inv.add_argument("--no-qr", action="store_true", help="print the link only")
     inv.set_defaults(command=invite)
+
+    commands.add_parser(
+        "worker", help="send reminders (run beside `tend serve` with TEND_DISPATCHER=false)"
+    ).set_defaults(command=worker)
+    keys = commands.add_parser("vapid", help="show the Web Push (VAPID) public key")
+    keys.add_argument(
+        "--rotate", action="store_true", help="make a new key (devices move over as they open Tend)"
+    )
+    keys.set_defaults(command=vapid)
     return parser
 
 

@@ -13,7 +13,13 @@ from piccolo.conf.apps import AppRegistry
 
 # Each domain (accounts, sync, sharing, …) adds its ``piccolo_app`` module here.
 APP_REGISTRY = AppRegistry(
-    apps=["server.org.piccolo_app", "server.accounts.piccolo_app", "server.sync.piccolo_app"]
+    apps=[
+        "server.org.piccolo_app",
+        "server.accounts.piccolo_app",
+        "server.sync.piccolo_app",
+        "server.sharing.piccolo_app",
+        "server.reminders.piccolo_app",
+    ]
 )
 
 

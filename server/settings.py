@@ -123,6 +123,53 @@ class SyncSettings(
     quota_bytes: Annotated[int, msgspec.Meta(ge=64 * 1024)] = 100 * 1024 * 1024
 
 
+class ReflectionSettings(
+    msgspec.Struct, frozen=True, rename={"instrument": "TEND_REFLECTION_INSTRUMENT"}
+):
+    """The monthly reflection's questionnaire: a data file (see docs/reflection.md);
+    empty means Tend's own."""
+
+    instrument: str = ""
+
+
+class PushSettings(
+    msgspec.Struct,
+    frozen=True,
+    rename={
+        "subject": "TEND_PUSH_SUBJECT",
+        "vapid_key_file": "TEND_VAPID_KEY_FILE",
+        "dispatcher": "TEND_DISPATCHER",
+        "per_service_limit": "TEND_PUSH_CONCURRENCY",
+        "hosts": "TEND_PUSH_HOSTS",
+    },
+):
+    """Web Push reminders.
+
+    ``subject`` is the contact push services may use (``mailto:`` or ``https:``); empty
+    means the public URL when it is https. ``vapid_key_file`` is a PEM (P-256, PKCS8) file
+    readable only by its owner; empty means a key kept in the database, made on first start
+    (``tend vapid`` shows it, ``tend vapid --rotate`` replaces it). ``dispatcher`` off means
+    this process does not send: run ``tend worker`` processes instead. ``hosts`` are the
+    push services Tend will send to (a host, and its subdomains): a subscription's endpoint
+    comes from a browser, so without this list anyone could make the server call any
+    address, internal ones included.
+    """
+
+    subject: str = ""
+    vapid_key_file: str = ""
+    dispatcher: bool = True
+    per_service_limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 64
+    hosts: str = (
+        "fcm.googleapis.com,updates.push.services.mozilla.com,push.apple.com,notify.windows.com"
+    )
+
+    def allows(self, host: str) -> bool:
+        """Whether Tend sends to this push service host."""
+        host = host.lower().rstrip(".")
+        allowed = (h.strip().lower() for h in self.hosts.split(","))
+        return any(h and (host == h or host.endswith(f".{h}")) for h in allowed)
+
+
 class RedisSettings(msgspec.Struct, frozen=True, rename={"url": "TEND_REDIS_URL"}):
     """Redis, shared by several instances for rate limits; off when empty."""
 
@@ -156,6 +203,8 @@ class Settings(msgspec.Struct, frozen=True):
     accounts: AccountSettings = AccountSettings()
     redis: RedisSettings = RedisSettings()
     sync: SyncSettings = SyncSettings()
+    reflection: ReflectionSettings = ReflectionSettings()
+    push: PushSettings = PushSettings()
 
 
 _SECTIONS: dict[str, type[msgspec.Struct]] = {
@@ -166,6 +215,8 @@ _SECTIONS: dict[str, type[msgspec.Struct]] = {
     "accounts": AccountSettings,
     "redis": RedisSettings,
     "sync": SyncSettings,
+    "reflection": ReflectionSettings,
+    "push": PushSettings,
 }
 
 _HINTS = {
@@ -186,6 +237,11 @@ _HINTS = {
     "TEND_SYNC_MAX_RECORD_BYTES": "use a whole number of bytes from 1024 to 16777216",
     "TEND_SYNC_QUOTA_BYTES": "use a whole number of bytes, at least 65536",
     "TEND_REDIS_URL": "use redis://host:6379/0 or rediss://… (or leave it unset)",
+    "TEND_PUSH_SUBJECT": "use mailto:someone@example.org or an https:// address",
+    "TEND_VAPID_KEY_FILE": "use the path of a P-256 private key in PEM, readable only by its owner",
+    "TEND_DISPATCHER": "use true or false",
+    "TEND_PUSH_CONCURRENCY": "use a whole number from 1 to 1000",
+    "TEND_PUSH_HOSTS": "use push service host names, comma-separated",
 }
 _SECRET_BEARING = {"TEND_DATABASE_URL", "TEND_REDIS_URL"}
 _NOT_SETTINGS = {
@@ -261,7 +317,18 @@ def load_settings(
         except msgspec.ValidationError as error:
             raise _explain(error, env) from None
     settings = Settings(**sections)
+    _check_instrument(settings.reflection)
     return _resolve_defaults(settings, env)
+
+
+def _check_instrument(reflection: ReflectionSettings) -> None:
+    from server.reflection.instrument import InstrumentError, load_instrument
+
+    if reflection.instrument:
+        try:
+            load_instrument(reflection.instrument)
+        except InstrumentError as error:
+            raise SettingsError(f"TEND_REFLECTION_INSTRUMENT: {error}") from None
 
 
 def _explain(error: msgspec.ValidationError, env: Mapping[str, str]) -> SettingsError:
@@ -315,9 +382,32 @@ def _resolve_defaults(settings: Settings, env: Mapping[str, str]) -> Settings:
     redis = settings.redis
     if redis.url and urlsplit(redis.url).scheme not in ("redis", "rediss", "unix"):
         raise _invalid("TEND_REDIS_URL", redis.url)
-    return msgspec.structs.replace(
-        settings, paths=paths, database=database, server=server, accounts=accounts
+    push = settings.push
+    subject = push.subject or (
+        server.public_url if server.is_https else "mailto:tend@localhost.invalid"
     )
+    if not subject.startswith(("mailto:", "https://")):
+        raise _invalid("TEND_PUSH_SUBJECT", subject)
+    if push.vapid_key_file:
+        _check_key_file(Path(push.vapid_key_file))
+    push = msgspec.structs.replace(push, subject=subject)
+    return msgspec.structs.replace(
+        settings, paths=paths, database=database, server=server, accounts=accounts, push=push
+    )
+
+
+def _check_key_file(path: Path) -> None:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        raise SettingsError(
+            f"TEND_VAPID_KEY_FILE={str(path)!r} is not valid: no such file"
+        ) from None
+    if mode & 0o077:
+        raise SettingsError(
+            f"TEND_VAPID_KEY_FILE={str(path)!r} is not valid: others can read it; "
+            f"run chmod 600 {path}"
+        )
 
 
 def _is_loopback(hostname: str) -> bool:

@@ -39,7 +39,20 @@ const entry = lazy(() => import("./views/entry.js"), "entryView");
 route("/journal", signedIn(lazy(() => import("./views/journal.js"), "journalView")));
 route("/journal/write", signedIn(entry));
 route("/journal/entry", signedIn(entry));
+route("/checkin", signedIn(lazy(() => import("./views/checkin.js"), "checkinView")));
+route("/right-now", signedIn(lazy(() => import("./views/right-now.js"), "rightNowView")));
+route("/trends", signedIn(lazy(() => import("./views/trends.js"), "trendsView")));
+route("/reflection", signedIn(lazy(() => import("./views/reflection.js"), "reflectionView")));
+route("/sharing", signedIn(lazy(() => import("./views/sharing.js"), "sharingView"), "worker"));
+route("/supervision", signedIn(lazy(() => import("./views/before-supervision.js"), "beforeSupervisionView"), "worker"));
+route("/privacy", signedIn(lazy(() => import("./views/privacy.js"), "privacyView")));
+route("/reminders", signedIn(lazy(() => import("./views/reminders.js"), "remindersView")));
+route("/reminders/shifts", signedIn(lazy(() => import("./views/shifts.js"), "shiftsView")));
+const supervisees = () => import("./views/supervisees.js");
+route("/supervisees", signedIn(lazy(supervisees, "superviseesView"), "supervisor"));
+route("/supervisees/prepare", signedIn(lazy(supervisees, "prepareView"), "supervisor"));
 route("/admin", signedIn(lazy(() => import("./views/admin.js"), "adminView"), "admin"));
+route("/admin/insights", signedIn(lazy(() => import("./views/insights.js"), "insightsView"), "admin"));
 fallback(notFound);
 
 /** Keep her records in step with the server while her key is unlocked (loaded on first
@@ -47,6 +60,10 @@ fallback(notFound);
 function startSync() {
   import("./sync.js").then((sync) => sync.startSync())
     .catch((error) => console.warn("Tend could not start syncing:", error));
+  // Anything she keeps up to date for her supervisor catches up with check-ins made offline.
+  if (hasRole("worker") && navigator.onLine) {
+    import("./sharing.js").then((sharing) => sharing.keepSharesUpToDate()).catch(() => {});
+  }
 }
 
 // These pages lead someone through signing up or in, and move on by themselves.
@@ -64,4 +81,12 @@ onChange((state) => {
 if (current().status === "unlocked") startSync();
 await start();
 document.documentElement.dataset.ready = "true";
-registerServiceWorker().catch((error) => console.warn("Tend could not work offline:", error));
+registerServiceWorker().catch((error) => console.warn("Tend could not work offline:", error))
+  .then(() => {
+    // Reminders on this phone stay in step with the server (a new key, a new session);
+    // quietly, and never a permission prompt.
+    const { status, offline } = current();
+    if (status === "signed-out" || offline) return;
+    import("./push.js").then((push) => push.checkSubscription())
+      .catch((error) => console.warn("Tend could not check reminders on this device:", error));
+  });

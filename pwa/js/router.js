@@ -26,10 +26,15 @@ export function navigate(url, { replace = false } = {}) {
   return render({ focus: true });
 }
 
+let renders = 0;
+
 async function render({ focus }) {
   const view = routes.get(location.pathname) || notFound;
   const main = document.getElementById("main");
+  const mine = ++renders;
   const { title, content } = await view();
+  // A later navigation has started while this page was being prepared: it wins.
+  if (mine !== renders) return;
   main.replaceChildren(content);
   shownPath = here();
   document.title = title === "Tend" ? "Tend" : `${title} — Tend`;
@@ -37,6 +42,12 @@ async function render({ focus }) {
     const heading = main.querySelector("h1");
     (heading || main).focus({ preventScroll: true });
     window.scrollTo(0, 0);
+  }
+  // A link to a part of a page (/sharing#talk) lands on that part, its heading focused.
+  const target = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
+  if (target) {
+    target.scrollIntoView({ block: "start" });
+    (target.querySelector("h2[tabindex]") || target.querySelector("h2, h3"))?.focus({ preventScroll: true });
   }
 }
 

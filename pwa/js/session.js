@@ -189,10 +189,24 @@ export async function recover(email, code, newPassword) {
   return started(body);
 }
 
+/** Reminders for her must stop reaching this browser once she has gone: the server
+    forgets this device and the browser its push subscription, while the session still
+    works. Best effort; only no connection at all stops sign-out (it needs one anyway). */
+async function forgetPushHere() {
+  try {
+    const push = await import("./push.js");
+    await push.forgetHere();
+  } catch (error) {
+    if (error instanceof OfflineError) throw error;
+    console.warn("Tend could not turn off reminders on this device:", error);
+  }
+}
+
 /** Sign out: end the session on the server, then clear everything Tend keeps here.
     A session the server had already ended (401) still clears this device; only no
     connection at all stops it, so that the server session is never left behind. */
 export async function signOut() {
+  await forgetPushHere();
   try {
     await post("/api/auth/sign-out");
   } catch (error) {
@@ -208,6 +222,7 @@ export async function signOut() {
     whatever happens to the others: the browser may be clearing the same things at the
     same moment, and one of them failing must not leave the rest behind. */
 export async function clearDevice() {
+  localStorage.clear(); // only the reflection's questionnaire lives there, but all goes
   const attempts = [keystore.clearAll()];
   if (indexedDB.databases) {
     attempts.push(indexedDB.databases().then((databases) => Promise.allSettled(

@@ -123,6 +123,14 @@ export function showFieldErrors(error, fields) {
   return shown;
 }
 
+/** A calendar day ("2026-11-23") in words: "23 November", with more through `options`
+    (such as `{ weekday: "long" }` or `{ year: "numeric" }`). The day is the day: no time
+    zone moves it. */
+export function formatDay(key, options = {}) {
+  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", timeZone: "UTC", ...options })
+    .format(new Date(`${key}T00:00:00Z`));
+}
+
 /** "23 November 2026 at 14:05" in the person's own time zone. */
 export function formatDateTime(iso) {
   return new Intl.DateTimeFormat("en-GB", {

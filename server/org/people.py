@@ -22,6 +22,8 @@ from server.org.schemas import (
     PersonUpdate,
 )
 from server.org.tables import Organisation, Team
+from server.reminders.services import end_reminders
+from server.sharing.relations import end_sharing
 
 _PERSON_COLUMNS = (
     Person.id,
@@ -189,6 +191,9 @@ async def update_person(
             and "supervisor" not in change.roles
         ):
             await Supervision.delete().where(Supervision.supervisor == person_id).run()
+            await end_sharing(supervisor=person_id)
+        if "worker" in before.roles and change.roles is not None and "worker" not in change.roles:
+            await end_sharing(worker=person_id)
         if roles_changed:
             await audit.record(
                 "roles_changed",
@@ -218,6 +223,8 @@ async def set_supervisors(
         raise AppError("Nobody can supervise themselves.", status=422, code="validation_error")
     async with Person._meta.db.transaction():
         await Supervision.delete().where(Supervision.worker == worker_id).run()
+        # What she shared with, or asked of, someone who no longer supervises her goes too.
+        await end_sharing(worker=worker_id, keep=wanted)
         for supervisor_id in wanted:
             await Supervision.insert(Supervision(supervisor=supervisor_id, worker=worker_id)).run()
         await audit.record(
@@ -248,6 +255,10 @@ async def set_active(
         await Person.update({Person.active: active}).where(Person.id == person_id).run()
         if not active:
             await end_sessions(person_id)
+            # A closed account can't stop sharing: what it shared, or was shown, goes now.
+            await end_sharing(worker=person_id)
+            await end_sharing(supervisor=person_id)
+            await end_reminders(person_id)
         await audit.record(
             "account_reactivated" if active else "account_deactivated",
             organisation_id=organisation_id,

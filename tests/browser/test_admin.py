@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from uuid import uuid4
 
 import pytest
@@ -106,21 +106,6 @@ def signed_in(page: Page) -> bool:
             return Boolean((await response.json()).me);
         }"""
     )
-
-
-@pytest.fixture
-def phone(browser, phone_context_args, live_server) -> Iterator[Callable[[], Page]]:
-    """Another person's own phone: a separate browser context."""
-    contexts = []
-
-    def open_page() -> Page:
-        context = browser.new_context(**phone_context_args, base_url=live_server.url)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def test_priya_invites_people_changes_what_they_can_do_and_reads_the_log(

@@ -7,13 +7,17 @@ import pytest
 from litestar import Litestar
 
 from server.app import create_app
+from tests.live import start_server
 from tests.server.accounts.helpers import Browser, join, set_up
 from tests.server.asgi import asgi_client, running
 
 
 @pytest.fixture
 def app(make_settings) -> Litestar:
-    return create_app(make_settings())
+    # Tests that send reminders run a Dispatcher of their own, to the local push service.
+    return create_app(
+        make_settings(TEND_DISPATCHER="false", TEND_PUSH_HOSTS="127.0.0.1,push.example.org")
+    )
 
 
 @pytest.fixture
@@ -44,3 +48,25 @@ async def worker(app, admin, supervisor) -> Browser:
     return await join(
         app, admin, "Jade", "jade@example.org", ("worker",), "Oak House", [supervisor.me["id"]]
     )
+
+
+@pytest.fixture
+def serve(make_settings, tmp_path_factory):
+    servers = []
+
+    def start(settings=None, **env: str) -> str:
+        """Start `tend serve` as its own process (on ``settings``' database, or a fresh
+        one) and return its URL once it is ready."""
+        settings = settings or make_settings()
+        server = start_server(
+            settings.database.url,
+            tmp_path_factory.mktemp("serve"),
+            data_dir=settings.paths.data_dir,
+            env=env,
+        )
+        servers.append(server)
+        return server.url
+
+    yield start
+    for server in servers:
+        server.stop()

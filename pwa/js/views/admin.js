@@ -5,7 +5,7 @@ import { h } from "../dom.js";
 import { get } from "../api.js";
 import { current } from "../session.js";
 import { notice, page } from "../ui.js";
-import { errorText } from "./admin/common.js";
+import { couldNotLoad, errorText } from "./admin/common.js";
 import { inviteSection } from "./admin/invite.js";
 import { invitationsSection } from "./admin/invitations.js";
 import { peopleSection } from "./admin/people.js";
@@ -46,26 +46,14 @@ async function load() {
   return { organisation, people, invitations, audit };
 }
 
-function couldNotLoad(error) {
-  const retry = h("button", { type: "button", class: "button" }, "Try again");
-  const content = page("Admin",
-    h("p", { class: "lead" }, "The admin pages couldn't open just now."),
-    h("div", { class: "notice error", role: "alert" }, h("p", {}, errorText(error))),
-    h("p", { class: "actions" }, retry));
-  retry.addEventListener("click", async () => {
-    const view = await adminView();
-    content.replaceWith(view.content);
-    view.content.querySelector("h1").focus();
-  });
-  return { title: "Admin", content };
-}
-
 export async function adminView() {
   let data;
   try {
     data = await load();
   } catch (error) {
-    return couldNotLoad(error);
+    return couldNotLoad({
+      title: "Admin", lead: "The admin pages couldn't open just now.", error, view: adminView,
+    });
   }
   const status = notice();
   const sections = [];
@@ -92,6 +80,7 @@ export async function adminView() {
     content: page("Admin",
       h("p", { class: "lead" }, `Invite people to ${data.organisation.name} and look after `
         + "what they can do in Tend."),
+      h("p", {}, h("a", { href: "/admin/insights" }, "Anonymous figures for your organisation")),
       h("p", { class: "admin-promise" },
         "Admins can change what someone can do in Tend. No one at your organisation — admins "
         + "included — can read, reset or recover anyone's private notes."),

@@ -25,11 +25,35 @@ function greeting(name) {
   return name ? `${part}, ${name}` : part;
 }
 
+const PULSE_DAYS = 30;
+
+/** A quiet invitation, below everything else, when a recent supervision session has not
+    had its three questions: filled in once the server answers (nothing when offline). */
+function pulseInvitation() {
+  const slot = h("div", { class: "pulse-invitation" });
+  import("../api.js").then(({ get }) => get("/api/sharing/sessions")).then((sessions) => {
+    const since = Date.now() - PULSE_DAYS * 86_400_000;
+    const waiting = sessions.find((s) => !s.pulse_given && Date.parse(`${s.held_on}T12:00:00Z`) >= since);
+    if (!waiting || !slot.isConnected) return;
+    slot.replaceChildren(h("p", { class: "card" },
+      `How did supervision with ${waiting.supervisor.display_name} feel? `,
+      h("a", { href: "/supervision" }, "Three quick questions, without your name")));
+  }).catch(() => {});
+  return slot;
+}
+
 function signedInHome() {
   const { me } = current();
   const links = [
+    h("li", {}, h("a", { href: "/checkin" }, "Check in: how are you right now?")),
+    h("li", {}, h("a", { href: "/right-now" }, "Right now: breathe, ground yourself, leave work at work")),
     h("li", {}, h("a", { href: "/journal" }, "Journal: write, or look back")),
+    h("li", {}, h("a", { href: "/trends" }, "Your patterns: stress, energy, sleep, reflections")),
+    hasRole("worker") ? h("li", {}, h("a", { href: "/supervision" }, "Supervision: your agenda, and how it felt")) : null,
+    hasRole("worker") ? h("li", {}, h("a", { href: "/sharing" }, "Sharing: what your supervisor sees, if anything")) : null,
+    hasRole("supervisor") ? h("li", {}, h("a", { href: "/supervisees" }, "Your supervisees: requests and what they share")) : null,
     hasRole("admin") ? h("li", {}, h("a", { href: "/admin" }, "Your organisation: invite and manage people")) : null,
+    h("li", {}, h("a", { href: "/reminders" }, "Reminders: when Tend may nudge you, and when never")),
     h("li", {}, h("a", { href: "/settings" }, "Settings: password, recovery code, devices")),
     h("li", {}, h("a", { href: "/support" }, "Get support now")),
   ];
@@ -42,7 +66,8 @@ function signedInHome() {
       h("p", { class: "actions" },
         h("button", { type: "button", class: "button secondary", onclick: () => lock() }, "Lock now")),
       h("p", { class: "small" },
-        "Lock puts your notes away on this device until you enter your password again.")),
+        "Lock puts your notes away on this device until you enter your password again."),
+      hasRole("worker") ? pulseInvitation() : null),
   };
 }
 

@@ -201,11 +201,18 @@ function leaveSection() {
       h("button", { type: "button", class: "button", onclick: () => lock() }, "Lock now"), out));
 }
 
+function remindersSection() {
+  return h("section", { class: "card", "aria-labelledby": "reminders-heading" },
+    h("h2", { id: "reminders-heading" }, "Reminders"),
+    h("p", { class: "small" }, "When Tend may nudge you, on which phone, and when never."),
+    h("p", {}, h("a", { href: "/reminders" }, "Your reminders")));
+}
+
 export async function settingsView() {
   const { me, offline } = current();
   const sections = offline
     ? [h("p", {}, "Most settings need a connection. You can still lock Tend on this device."), leaveSection()]
-    : [nameSection(me), passwordSection(), recoverySection(), await devicesSection(),
+    : [nameSection(me), remindersSection(), passwordSection(), recoverySection(), await devicesSection(),
       await historySection(), await supervisorsSection(), leaveSection()];
   return { title: "Settings", content: page("Settings", ...sections) };
 }

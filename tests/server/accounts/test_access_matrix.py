@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 import msgspec
 
@@ -89,12 +90,47 @@ def sample_bodies(other: dict) -> dict[str, dict]:
                 }
             ]
         },
+        "ShareWrite": {
+            "supervisor_id": other["supervisor_id"],
+            "content": {"kind": "agenda", "items": ["Mine"]},
+        },
+        "ShareUpdate": {"content": {"kind": "agenda", "items": ["Mine"]}},
+        "TalkWrite": {"supervisor_id": other["supervisor_id"]},
+        "PulseWrite": {"heard": 3, "checked_in": 3, "useful": 3},
+        "OrganisationSharing": {"share": False},
+        "Contributions": {"months": []},
+        "SessionWrite": {"worker_id": other["person_id"], "held_on": date.today().isoformat()},
+        "ReminderSettings": {"time_zone": "Europe/London", "checkin_times": ["19:30"]},
+        "ShiftPattern": {
+            "starts_on": date.today().isoformat(),
+            "days": [{"kind": "early", "start": "07:00", "end": "15:00"}, None],
+        },
+        "ShiftWrite": {
+            "kind": "late",
+            "starts_at": "2030-01-01T14:00",
+            "ends_at": "2030-01-01T22:00",
+        },
+        # A subscription of the caller's own browser (an endpoint is the browser's secret).
+        "DeviceWrite": {
+            "endpoint": f"https://push.example.org/{uuid.uuid4()}",
+            "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22},
+        },
+        "DeviceRenewal": {
+            "old_endpoint": other["device_endpoint"],
+            "old_auth": "A" * 22,
+            "subscription": {
+                "endpoint": f"https://push.example.org/{uuid.uuid4()}",
+                "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22},
+            },
+        },
+        "FollowUpWrite": {"after_hours": [24]},
     }
 
 
 def mentions_other(body: object, other: dict) -> bool:
     text = msgspec.json.encode(body).decode()
-    return any(str(other[k]) in text for k in ("person_id", "team_id", "record_id"))
+    keys = ("person_id", "team_id", "record_id", "supervisor_id")
+    return any(str(other[k]) in text for k in keys)
 
 
 def fill(path: str, other: dict) -> str:
@@ -103,6 +139,13 @@ def fill(path: str, other: dict) -> str:
         "team_id": other["team_id"],
         "invitation_id": other["invitation_id"],
         "session_id": other["session_id"],
+        "share_id": other["share_id"],
+        "request_id": other["request_id"],
+        "supervision_id": other["supervision_id"],
+        "worker_id": other["person_id"],
+        "shift_id": other["shift_id"],
+        "device_id": other["device_id"],
+        "due_id": other["follow_up_id"],
     }
 
     def value(match: re.Match) -> str:
@@ -139,13 +182,54 @@ async def test_no_route_lets_anyone_reach_another_organisations_data(
         },
     )
     assert pushed.status_code == 200
+    # Olu shares with, and asks to talk to, Ola, who supervises Olu and recorded a session.
+    ola = await join(app, outsider, "Ola Other", "ola@other.example", ("supervisor",), "Other Team")
+    linked = await outsider.put(
+        f"/api/admin/people/{outsider.me['id']}/supervisors",
+        json={"supervisor_ids": [ola.me["id"]]},
+    )
+    assert linked.status_code == 200, linked.text
+    olu_agenda = {"kind": "agenda", "items": ["Olu's own agenda"]}
+    shared = await outsider.put(
+        "/api/sharing/shares", json={"supervisor_id": ola.me["id"], "content": olu_agenda}
+    )
+    assert shared.status_code == 200, shared.text
+    asked = await outsider.post("/api/sharing/talk", json={"supervisor_id": ola.me["id"]})
+    assert asked.status_code == 201, asked.text
+    held = await ola.post(
+        "/api/supervision/sessions",
+        json={"worker_id": outsider.me["id"], "held_on": date.today().isoformat()},
+    )
+    assert held.status_code == 201, held.text
+    # Olu's reminders: a shift, a device and a follow-up.
+    shift = await outsider.post(
+        "/api/reminders/shifts",
+        json={"kind": "early", "starts_at": "2030-01-02T07:00", "ends_at": "2030-01-02T15:00"},
+    )
+    assert shift.status_code == 201, shift.text
+    olu_endpoint = f"https://push.example.org/olu-{uuid.uuid4()}"
+    device = await outsider.post(
+        "/api/reminders/devices",
+        json={"endpoint": olu_endpoint, "keys": {"p256dh": "B" + "C" * 86, "auth": "C" * 22}},
+    )
+    assert device.status_code == 201, device.text
+    follow_up = await outsider.post("/api/reminders/follow-ups", json={"after_hours": [72]})
+    assert follow_up.status_code == 201, follow_up.text
     other = {
+        "shift_id": shift.json()["plan"]["shifts"][0]["id"],
+        "device_id": device.json()["id"],
+        "device_endpoint": olu_endpoint,
+        "follow_up_id": follow_up.json()[0]["id"],
         "email": "olu@other.example",
         "person_id": outsider.me["id"],
         "team_id": created["invitation"]["team"]["id"],
         "invitation_id": created["invitation"]["id"],
         "session_id": olu_session,
         "record_id": olu_record,
+        "supervisor_id": ola.me["id"],
+        "share_id": shared.json()["id"],
+        "request_id": asked.json()["id"],
+        "supervision_id": held.json()["id"],
     }
     # Jade's own supervisor sees her; a second worker in Harbour Care is someone else's.
     await join(app, admin, "Sam", "sam@example.org", ("worker",), "Elm Lodge")
@@ -156,7 +240,15 @@ async def test_no_route_lets_anyone_reach_another_organisations_data(
         "admin": admin,
     }
     bodies = sample_bodies(other)
-    marks = ("Olu Outsider", "olu@other.example", "Other Org", "Other Team", olu_ciphertext)
+    marks = (
+        "Olu Outsider",
+        "olu@other.example",
+        "Other Org",
+        "Other Team",
+        olu_ciphertext,
+        "Ola Other",
+        "Olu's own agenda",
+    )
 
     checked = 0
     for op in operations(app):
@@ -199,7 +291,22 @@ async def test_no_route_lets_anyone_reach_another_organisations_data(
     assert organisation["name"] == "Other Org"
     assert [t["name"] for t in organisation["teams"]] == ["Other Team"]
     people = (await outsider.get("/api/admin/people")).json()
-    assert [p["active"] for p in people] == [True]
-    assert people[0]["roles"] == ["worker", "admin"]
+    assert {p["display_name"]: (p["active"], p["roles"]) for p in people} == {
+        "Olu Outsider": (True, ["worker", "admin"]),
+        "Ola Other": (True, ["supervisor"]),
+    }
+    sharing = (await outsider.get("/api/sharing")).json()
+    assert [s["content"] for s in sharing["shares"]] == [olu_agenda]
+    assert [r["acknowledged_at"] for r in (await outsider.get("/api/sharing/talk")).json()] == [
+        None
+    ]
+    assert [s["pulse_given"] for s in (await outsider.get("/api/sharing/sessions")).json()] == [
+        False
+    ]
+    assert (await outsider.get("/api/sharing/views")).json() == []
+    reminders = (await outsider.get("/api/reminders")).json()
+    assert [s["id"] for s in reminders["plan"]["shifts"]] == [other["shift_id"]]
+    assert [d["id"] for d in reminders["devices"]] == [other["device_id"]]
+    assert other["follow_up_id"] in [u["id"] for u in reminders["upcoming"]]
     records = (await outsider.get("/api/sync/changes")).json()["changes"]
     assert [(r["version"], r["ciphertext"]) for r in records] == [(1, olu_ciphertext)]

@@ -2,7 +2,7 @@
    lists that update in place (so focus and open forms survive a refresh). */
 import { h } from "../../dom.js";
 import { ApiError, OfflineError } from "../../api.js";
-import { checkbox } from "../../ui.js";
+import { checkbox, page } from "../../ui.js";
 
 export const ROLES = [
   { role: "worker", label: "Team member" },
@@ -22,6 +22,24 @@ export function roleWords(roles) {
 /** "Team member and supervisor" */
 export function capitalised(text) {
   return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+/**
+ * An admin page that couldn't load: what happened, and "Try again", which draws the page
+ * afresh with `view()` in place and puts focus on its heading.
+ */
+export function couldNotLoad({ title, lead, error, view }) {
+  const retry = h("button", { type: "button", class: "button" }, "Try again");
+  const content = page(title,
+    h("p", { class: "lead" }, lead),
+    h("div", { class: "notice error", role: "alert" }, h("p", {}, errorText(error))),
+    h("p", { class: "actions" }, retry));
+  retry.addEventListener("click", async () => {
+    const fresh = await view();
+    content.replaceWith(fresh.content);
+    fresh.content.querySelector("h1").focus();
+  });
+  return { title, content };
 }
 
 /** The words to show a person when something failed. */
