@@ -254,6 +254,34 @@ def place(plan: ReminderPlan, due_at: datetime, *, defer: bool) -> datetime | No
     return _place(settings, zone, blocking, due_at, defer=defer)
 
 
+STEP_BACK = timedelta(minutes=15)
+
+
+def place_on_day(plan: ReminderPlan, due_at: datetime) -> datetime | None:
+    """``place`` for a follow-up promised for a day ("tomorrow", "in 3 days"): moved out of
+    her quiet hours and shifts but kept on that local day where it can be, later if that
+    stays on the day, else at the last free quarter-hour before (22:30 in a night from 22:00
+    comes at 21:45); only when the whole day is taken, the first free moment after."""
+    settings = plan.settings
+    zone = ZoneInfo(settings.time_zone)
+    blocking = _shifts(plan, zone, due_at - timedelta(days=1), due_at + GIVE_UP)
+    if not settings.never_during_shift:
+        blocking = []
+    later = _place(settings, zone, blocking, due_at, defer=True)
+    day = due_at.astimezone(zone).date()
+    if later is None or later.astimezone(zone).date() == day:
+        return later
+    # Back to the quarter-hour before it, then a quarter-hour at a time.
+    moment = due_at.replace(minute=due_at.minute // 15 * 15, second=0, microsecond=0)
+    if moment == due_at:
+        moment -= STEP_BACK
+    while moment.astimezone(zone).date() == day:
+        if _quiet_end(settings, zone, moment) is None and _shift_end(blocking, moment) is None:
+            return moment.astimezone(UTC)
+        moment -= STEP_BACK
+    return later
+
+
 # Reminders from the plan
 
 

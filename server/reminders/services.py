@@ -19,7 +19,7 @@ import msgspec
 from server.lib.errors import AppError, ErrorDetail
 from server.reminders import keys
 from server.reminders.push import origin_of
-from server.reminders.schedule import occurrences, place, plan_problems
+from server.reminders.schedule import occurrences, place, place_on_day, plan_problems
 from server.reminders.schemas import (
     DeviceRead,
     DeviceRenewal,
@@ -363,8 +363,9 @@ async def send_test(person_id: UUID, device_id: UUID) -> UUID:
 
 
 async def add_follow_ups(person_id: UUID, data: FollowUpWrite) -> list[UpcomingRead]:
-    """Gentle follow-ups 24 or 72 hours from now, moved out of her quiet hours (the night,
-    if she has none) and shifts. The server learns only that a follow-up is due."""
+    """Gentle follow-ups tomorrow or in 3 days (24 or 72 hours from now), moved out of her
+    quiet hours (the night, if she has none) and shifts but kept on that day where they can
+    be. The server learns only that a follow-up is due."""
     plan = _with_nights(await plan_of(person_id))
     waiting = await ReminderDue.count().where(
         (ReminderDue.person == person_id)
@@ -380,7 +381,7 @@ async def add_follow_ups(person_id: UUID, data: FollowUpWrite) -> list[UpcomingR
     now = _now()
     rows = []
     for hours in sorted(set(data.after_hours)):
-        due = place(plan, now + timedelta(hours=hours), defer=True)
+        due = place_on_day(plan, now + timedelta(hours=hours))
         if due is not None:
             key = f"follow-up:{uuid.uuid4().hex}"
             rows.append(

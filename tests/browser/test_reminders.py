@@ -14,17 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.accounts import asset_root, create_organisation, join_by_link
+from tests.browser.accounts import asset_root, create_organisation, invite, join_by_link
 from tests.browser.axe import serious_violations
 from tests.browser.pages import TendApp
 
 pytestmark = pytest.mark.browser
 
 LONDON = ZoneInfo("Europe/London")  # the phone fixtures' time zone
-INVITE = """async ({root, body}) => {
-    const api = await import(`${root}/js/api.js`);
-    return (await api.post('/api/admin/invitations', body)).link;
-}"""
 PLAN = "async () => (await (await fetch('/api/reminders')).json())"
 
 
@@ -37,9 +33,7 @@ def jade(phone, live_server) -> Page:
     """Jade, a team member, signed in on her own phone (Priya set up the organisation)."""
     priya = phone()
     create_organisation(priya, live_server, email=email("priya"))
-    link = priya.evaluate(
-        INVITE, {"root": asset_root(priya), "body": {"roles": ["worker"], "supervisor_ids": []}}
-    )
+    link = invite(priya, ["worker"])
     page = phone()
     join_by_link(page, link, name="Jade", email=email("jade"))
     return page
@@ -50,12 +44,14 @@ def today() -> date:
 
 
 def day_words(day: date) -> str:
-    """A day as the page words it: "Today", "Tomorrow", or "Friday 5 December"."""
+    """A day as the page words it: "Today", "Tomorrow", or "Friday 5 December" (with the
+    year when it isn't this one)."""
     if day == today():
         return "Today"
     if day == today() + timedelta(days=1):
         return "Tomorrow"
-    return f"{day:%A} {day.day} {day:%B}"
+    year = "" if day.year == today().year else f" {day.year}"
+    return f"{day:%A} {day.day} {day:%B}{year}"
 
 
 def section(page: Page, name: str) -> Locator:

@@ -10,7 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server.reminders.schedule import occurrences, place, plan_problems, shifts_between
+from server.reminders.schedule import (
+    occurrences,
+    place,
+    place_on_day,
+    plan_problems,
+    shifts_between,
+)
 from server.reminders.schemas import (
     OneOffShift,
     ReminderPlan,
@@ -383,6 +389,48 @@ def test_a_follow_up_deferred_over_the_clocks_going_back_leaves_quiet_hours_at_t
     assert place(plan, utc(2026, 10, 25, 0, 15), defer=True) == utc(2026, 10, 25, 0, 45)
     assert place(plan, utc(2026, 10, 25, 0, 50), defer=False) == utc(2026, 10, 25, 0, 50)
     assert place(plan, utc(2026, 10, 25, 1, 5), defer=False) is None
+
+
+@pytest.mark.parametrize(
+    ("due_at", "expected"),
+    [
+        # 24 h after a check-in at 22:30 falls in the night: the last free quarter-hour
+        # before it, still "tomorrow".
+        (utc(2026, 11, 24, 22, 30), "2026-11-24 21:45 +0000"),
+        (utc(2026, 11, 24, 23, 59), "2026-11-24 21:45 +0000"),
+        # After a night shift's small hours: the morning of the same day.
+        (utc(2026, 11, 24, 2), "2026-11-24 08:00 +0000"),
+        (utc(2026, 11, 24, 12, 34), "2026-11-24 12:34 +0000"),
+        # Summer time: the night is 22:00-08:00 by her clock.
+        (utc(2026, 6, 10, 21, 30), "2026-06-10 21:45 +0100"),
+    ],
+)
+def test_a_follow_up_stays_on_the_day_it_was_promised_for(due_at, expected):
+    plan = make_plan(quiet_start="22:00", quiet_end="08:00")
+    assert local(place_on_day(plan, due_at)) == expected
+
+
+def test_a_follow_up_on_a_day_taken_up_by_shifts_and_quiet_hours_comes_after_them():
+    long_day = (one_off("2026-06-02T07:00", "2026-06-02T22:00", "long-day"),)
+    plan = make_plan(
+        shifts=long_day, quiet_start="22:00", quiet_end="06:00", never_during_shift=True
+    )
+    # In the shift with the night to follow: back to before the shift began.
+    assert local(place_on_day(plan, utc(2026, 6, 2, 20))) == "2026-06-02 06:45 +0100"
+    # Quiet until the shift starts and from when it ends: the morning after.
+    taken = make_plan(
+        shifts=long_day, quiet_start="22:00", quiet_end="07:00", never_during_shift=True
+    )
+    assert local(place_on_day(taken, utc(2026, 6, 2, 20))) == "2026-06-03 07:00 +0100"
+    whole = make_plan(
+        shifts=(one_off("2026-06-02T00:00", "2026-06-03T00:00", "sleep-in"),),
+        never_during_shift=True,
+    )
+    # The whole day is a sleep-in: the first free moment after it.
+    assert local(place_on_day(whole, utc(2026, 6, 2, 10))) == "2026-06-03 00:00 +0100"
+    # In a pause: nothing.
+    paused = make_plan(paused_until=date(2026, 6, 5))
+    assert place_on_day(paused, utc(2026, 6, 2, 10)) is None
 
 
 # Far-off zones and moving between them
