@@ -80,3 +80,17 @@ def join_by_link(
         email=email,
         password=password,
     )
+
+
+_INVITE = """async ({root, body}) => {
+    const api = await import(`${root}/js/api.js`);
+    return (await api.post('/api/admin/invitations', body)).link;
+}"""
+
+
+def invite(page: Page, roles: list[str], supervisors: list[str] = ()) -> str:
+    """An invitation link made by the admin signed in on `page`, through the PWA's API."""
+    return page.evaluate(
+        _INVITE,
+        {"root": asset_root(page), "body": {"roles": roles, "supervisor_ids": list(supervisors)}},
+    )

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from playwright.sync_api import BrowserContext, CDPSession, Page, expect
 
-from tests.browser.accounts import asset_root, create_organisation, join_by_link
+from tests.browser.accounts import asset_root, create_organisation, invite, join_by_link
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.pages import TendApp
@@ -103,10 +103,6 @@ CLOSE = """async (tag) => {
 }"""
 SHOWN_IN_WORKER = """async (tag) =>
     (await self.registration.getNotifications({tag})).length"""
-INVITE = """async ({root, body}) => {
-    const api = await import(`${root}/js/api.js`);
-    return (await api.post('/api/admin/invitations', body)).link;
-}"""
 # Through the app's own API module: it holds the session's CSRF token.
 API = """async ({root, method, path}) => {
     const api = await import(`${root}/js/api.js`);
@@ -446,9 +442,7 @@ def _jade_on_her_phone(
     office = browser.new_context(**phone_context_args, base_url=push_server.url)
     priya = office.new_page()
     create_organisation(priya, push_server, email=email("priya"))
-    link = priya.evaluate(
-        INVITE, {"root": asset_root(priya), "body": {"roles": ["worker"], "supervisor_ids": []}}
-    )
+    link = invite(priya, ["worker"])
     office.close()
 
     context = installed(push_server)

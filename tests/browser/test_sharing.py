@@ -9,16 +9,12 @@ import re
 import uuid
 from datetime import date, timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.accounts import asset_root, create_organisation, join_by_link
+from tests.browser.accounts import asset_root, create_organisation, invite, join_by_link
 from tests.browser.axe import serious_violations
 from tests.browser.pages import TendApp
 
-INVITE = """async ({root, body}) => {
-    const api = await import(`${root}/js/api.js`);
-    return (await api.post('/api/admin/invitations', body)).link;
-}"""
 SEED = """async ({root, checkins}) => {
     const module = await import(`${root}/js/checkins.js`);
     for (const c of checkins) await module.saveCheckin(c, new Date(`${c.day}T12:00:00`));
@@ -35,17 +31,6 @@ API_GET = """async (path) => {
 
 def email(name: str) -> str:
     return f"{name}.{uuid.uuid4().hex[:8]}@example.org"
-
-
-def invite(page: Page, roles: list[str], supervisors: list[str] = ()) -> str:
-    """An invitation link made by the admin signed in on `page`, through the PWA's API."""
-    return page.evaluate(
-        INVITE,
-        {
-            "root": asset_root(page),
-            "body": {"roles": roles, "supervisor_ids": list(supervisors)},
-        },
-    )
 
 
 def two_weeks_of_checkins() -> list[dict]:
