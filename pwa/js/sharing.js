@@ -1,7 +1,7 @@
 /* What she may share, worked out on her device from her sealed check-ins, and the calls
    that share it. Nothing leaves the device until she has seen the preview and said yes;
    "keep it up to date" re-shares only what she already agreed to, while she still does. */
-import { del, get, put } from "./api.js";
+import { del, get, post, put } from "./api.js";
 import { listCheckins } from "./checkins.js";
 import { syncNow } from "./sync.js";
 import {
@@ -108,10 +108,22 @@ function same(a, b) {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
+/** How soon she would like to talk: the server's `how_soon` values, in words. */
+export const HOW_SOON = Object.freeze([
+  { value: "today", label: "Today, if you can" },
+  { value: "this-week", label: "This week" },
+  { value: "next-supervision", label: "At our next supervision" },
+  { value: "no-rush", label: "No rush" },
+]);
+
 export const loadSharing = () => get("/api/sharing");
 export const shareWith = (supervisorId, content, { keepUpToDate = false, entryId = null } = {}) => put(
   "/api/sharing/shares",
   { supervisor_id: supervisorId, content, keep_up_to_date: keepUpToDate, ...(entryId ? { entry_id: entryId } : {}) },
+);
+/** "I'd like to talk" (or a debrief), to one of her supervisors. */
+export const askToTalk = (supervisorId, howSoon, note) => post(
+  "/api/sharing/talk", { supervisor_id: supervisorId, how_soon: howSoon, note },
 );
 export const stopSharing = (shareId) => del(`/api/sharing/shares/${encodeURIComponent(shareId)}`);
 

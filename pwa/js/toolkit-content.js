@@ -162,3 +162,78 @@ export const EXPLAINERS = Object.freeze({
     + "to carry it alone.",
   support: "Get support",
 });
+
+/* "After something difficult": grounding first, then her choices, none required. What she
+   picks about what happened stays on the page: it is never saved or sent. A serious kind is
+   acknowledged with care, and with a word about her own safety or a debrief. */
+export const AFTER_DIFFICULT = Object.freeze({
+  title: "After something difficult",
+  lead: "You don't have to work out what to do with it all at once. Start by steadying "
+    + "yourself. Everything after that is your choice, and none of it is needed.",
+  ground: {
+    title: "First, steady yourself",
+    text: "Breathe with the circle for a minute or two. If you'd rather skip this, that's fine.",
+    other: "Or ground yourself with 5-4-3-2-1",
+    next: "I'm ready for what's next",
+  },
+  what: {
+    title: "What happened, if you'd like to say",
+    hint: "This stays on this page. It isn't saved or sent anywhere.",
+    legend: "What happened",
+  },
+  kinds: [
+    {
+      id: "restraint", label: "A restraint or physical intervention", serious: true,
+      words: "Holding a young person, even when it was needed to keep everyone safe, can stay "
+        + "with you. Feeling shaken, sad, angry or numb afterwards all make sense.",
+    },
+    {
+      id: "hurt", label: "Someone was hurt or threatened, me included", serious: true,
+      words: "Being hurt or threatened at work is serious, whoever it happened to. It isn't "
+        + "something you should just put up with. Your safety matters, and so do your "
+        + "feelings about it.",
+    },
+    {
+      id: "death", label: "The death or serious harm of a child or young person", serious: true,
+      words: "This is one of the hardest things anyone in this work can face. There is no "
+        + "right way to feel about it, and no timetable. Please don't carry it on your own.",
+    },
+    {
+      id: "disclosure", label: "A young person told me about abuse or harm", serious: true,
+      words: "Being the person a young person trusts enough to tell can be very heavy. How "
+        + "what you heard has left you matters too.",
+    },
+    {
+      id: "missing", label: "A young person went missing",
+      words: "Waiting and not knowing is exhausting, and the worry doesn't always stop when "
+        + "the shift does.",
+    },
+    {
+      id: "other", label: "Something else",
+      words: "Whatever it was, if it has stayed with you, it matters.",
+    },
+    {
+      id: "unsaid", label: "I'd rather not say",
+      words: "That's fine. You don't need to say what it was.",
+    },
+  ],
+  serious: "After something like this, it's right to ask for a debrief, and to take it "
+    + "gently for a while. If you're hurt, or don't feel safe now, tell whoever is in charge "
+    + "on shift, or call 999 in an emergency.",
+  choices: {
+    title: "What might help now",
+    lead: "Any of these, or none. You can come back to this page whenever you like.",
+    write: "Write it down, just for you",
+    writeHint: "A private journal entry. Only you can read it.",
+    debrief: "Ask for a debrief",
+    debriefHint: "A chance to talk it through with your supervisor.",
+    debriefNote: "Could we have a debrief? Something difficult happened.",
+    noSupervisor: "Ask whoever is in charge on shift, or your manager, for a debrief: a chance "
+      + "to talk it through while it's fresh.",
+    followUp: "Later on",
+    followUpHint: "Tend can check in gently tomorrow and in 3 days. It won't say why.",
+    help: "Who can help now",
+    helpLink: "See who can help now",
+    plan: "Look at your self-care plan",
+  },
+});

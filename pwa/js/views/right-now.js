@@ -29,6 +29,8 @@ export function rightNowView() {
     title: RIGHT_NOW.title,
     content: page(RIGHT_NOW.title,
       h("p", { class: "lead" }, RIGHT_NOW.lead),
+      h("p", { class: "card right-now-difficult" },
+        h("a", { href: "/after-difficult" }, "After something difficult: start here")),
       h("nav", { class: "toolkit-jumps", "aria-label": "On this page" },
         h("ul", {}, JUMPS.map(([id, label]) => h("li", {}, h("a", { href: `#${id}` }, label))))),
       h("section", { class: "card toolkit-section", id: "breathe", "aria-labelledby": "breathe-title" },

@@ -1,12 +1,12 @@
 /* Sharing: per supervisor, what she shares, each with a preview before anything leaves the
    device; stopping at once; "I'd like to talk"; who has looked; organisation figures. */
 import { h } from "../dom.js";
-import { OfflineError, del, get, post, put } from "../api.js";
+import { OfflineError, del, get, put } from "../api.js";
 import { agendaShare, loadAgenda } from "../agenda.js";
 import { listCheckins } from "../checkins.js";
 import { listEntries } from "../journal.js";
 import {
-  KINDS, loadSharing, monthFigures, recoveryShare, shareWith, stopSharing, weeklySummary,
+  HOW_SOON, KINDS, askToTalk, loadSharing, monthFigures, recoveryShare, shareWith, stopSharing, weeklySummary,
 } from "../sharing.js";
 import { syncNow } from "../sync.js";
 import { dayKey } from "../trends.js";
@@ -14,12 +14,6 @@ import { busy, checkbox, field, formatDateTime, notice, page } from "../ui.js";
 import { choiceGroup } from "../chips.js";
 import { sharedCard } from "./shared-content.js";
 
-const HOW_SOON = [
-  { value: "today", label: "Today, if you can" },
-  { value: "this-week", label: "This week" },
-  { value: "next-supervision", label: "At our next supervision" },
-  { value: "no-rush", label: "No rush" },
-];
 const ENTRY_LIMIT = 20_000;
 
 function problemText(error) {
@@ -289,7 +283,7 @@ export async function sharingView() {
       busy(send, "Sending…", async () => {
         const supervisorId = to ? to.value() : sharing.supervisors[0].id;
         try {
-          await post("/api/sharing/talk", { supervisor_id: supervisorId, how_soon: soon.value(), note: note.input.value.trim() });
+          await askToTalk(supervisorId, soon.value(), note.input.value.trim());
         } catch (error) {
           status.error(problemText(error));
           return;
