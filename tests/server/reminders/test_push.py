@@ -392,8 +392,8 @@ async def test_a_refused_connection_is_retried(service: PushService, sender: Pus
 async def test_a_push_service_that_does_not_answer_in_time_is_retried(key: VapidKey) -> None:
     with PushService() as service:  # its own: the late answer must not reach other tests
         subscription = service.subscribe()
-        service.respond(subscription.id, [Reply(201, delay=1.0)])
-        async with PushSender(key, SUBJECT, verify=service.ca_path, timeout=0.2) as sender:
+        service.respond(subscription.id, [Reply(201, delay=4.0)])
+        async with PushSender(key, SUBJECT, verify=service.ca_path, timeout=1.5) as sender:
             outcome = await sender.send(subscription.target, payload(), kind="checkin")
             assert (outcome.result, outcome.status) == ("retry", None)
             again = await sender.send(subscription.target, payload(), kind="checkin")
@@ -513,13 +513,13 @@ def test_it_runs_on_uvloop_as_tend_does(service: PushService, key: VapidKey) -> 
     """uvicorn runs Tend on uvloop, whose create_connection differs from asyncio's."""
     uvloop = pytest.importorskip("uvloop")
     subscription = service.subscribe()
-    service.respond(subscription.id, [Reply(201, delay=1.0)])
+    service.respond(subscription.id, [Reply(201, delay=4.0)])
     unreachable = PushTarget(
         f"https://127.0.0.1:{closed_port()}/push/x", subscription.p256dh, subscription.auth
     )
 
     async def run() -> list[tuple[str, int | None]]:
-        async with PushSender(key, SUBJECT, verify=service.ca_path, timeout=0.2) as sender:
+        async with PushSender(key, SUBJECT, verify=service.ca_path, timeout=1.5) as sender:
             outcomes = [
                 await sender.send(subscription.target, payload(), kind="test"),  # too slow
                 await sender.send(subscription.target, payload(), kind="test"),

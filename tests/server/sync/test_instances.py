@@ -23,8 +23,10 @@ async def test_one_batch_sent_to_two_instances_at_once_is_applied_once(app, work
     for round_ in range(5):
         batch = {"mutations": [change() for _ in range(20)]}
         async with (
-            httpx.AsyncClient(base_url=first, cookies=cookie, headers=headers) as one,
-            httpx.AsyncClient(base_url=second, cookies=cookie, headers=headers) as other,
+            httpx.AsyncClient(base_url=first, cookies=cookie, headers=headers, timeout=30) as one,
+            httpx.AsyncClient(
+                base_url=second, cookies=cookie, headers=headers, timeout=30
+            ) as other,
         ):
             answers = await asyncio.gather(
                 one.post("/api/sync/push", json=batch), other.post("/api/sync/push", json=batch)
@@ -50,8 +52,8 @@ async def test_an_edit_racing_on_two_instances_makes_one_version_and_one_conflic
     assert created.json()["results"][0]["status"] == "applied"
 
     async with (
-        httpx.AsyncClient(base_url=first, cookies=cookie, headers=headers) as phone,
-        httpx.AsyncClient(base_url=second, cookies=cookie, headers=headers) as laptop,
+        httpx.AsyncClient(base_url=first, cookies=cookie, headers=headers, timeout=30) as phone,
+        httpx.AsyncClient(base_url=second, cookies=cookie, headers=headers, timeout=30) as laptop,
     ):
         answers = await asyncio.gather(
             phone.post("/api/sync/push", json={"mutations": [change(record_id, base=1)]}),
