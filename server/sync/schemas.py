@@ -9,8 +9,9 @@ from uuid import UUID
 from msgspec import Meta, Struct
 
 # Every kind of private record. A new kind (check-in, plan, …) is added here.
-# journal entries, check-ins (and the suggestions she put away), monthly reflections
-RecordType = Literal["journal", "checkin", "reflection", "agenda", "supervision"]
+# journal entries, check-ins (and the suggestions she put away), monthly reflections, her
+# supervision agenda, a supervisor's session notes, and her self-care plan
+RecordType = Literal["journal", "checkin", "reflection", "agenda", "supervision", "plan"]
 # 0x01 ‖ nonce ‖ ciphertext ‖ tag, base64url: at least 1 + 12 + 256 + 16 bytes.
 Envelope = Annotated[str, Meta(min_length=380, pattern=r"^[A-Za-z0-9_-]+$")]
 MAX_BATCH = 100
