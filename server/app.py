@@ -45,6 +45,11 @@ from server.sharing.controllers import (
 from server.sharing.insights_controller import InsightsController
 from server.sync.controllers import SyncController
 from server.system.controllers import SystemController
+from server.toolkit.controllers import (
+    LibraryController,
+    SupportResourcesController,
+    ToolkitController,
+)
 from server.web.build import PwaFiles
 from server.web.controllers import PwaController
 
@@ -111,6 +116,9 @@ def create_app(settings: Settings) -> Litestar:
             InsightsController,
             RemindersController,
             PushHealthController,
+            ToolkitController,
+            SupportResourcesController,
+            LibraryController,
         ],
         # Every API route needs a session unless its handler opts out.
         middleware=[DefineMiddleware(SessionMiddleware, exclude_from_auth_key="exclude_from_auth")],

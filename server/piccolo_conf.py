@@ -19,6 +19,7 @@ APP_REGISTRY = AppRegistry(
         "server.sync.piccolo_app",
         "server.sharing.piccolo_app",
         "server.reminders.piccolo_app",
+        "server.toolkit.piccolo_app",
     ]
 )
 

@@ -29,6 +29,13 @@ Event = Literal[
     "supervisors_changed",
     "account_deactivated",
     "account_reactivated",
+    "support_resource_added",
+    "support_resource_changed",
+    "support_resource_removed",
+    "support_resources_reordered",
+    "library_item_added",
+    "library_item_retired",
+    "library_item_restored",
 ]
 
 

@@ -7,11 +7,22 @@ from uuid import UUID
 from server.accounts.schemas import PersonRef
 from server.accounts.tables import Person
 from server.lib.errors import AppError, ErrorDetail
-from server.org.tables import Team
+from server.org.tables import Organisation, Team
 
 
 def not_found() -> AppError:
     return AppError("There is nothing here.", status=404)
+
+
+async def lock_organisation(organisation_id: UUID) -> None:
+    """Within a transaction, make changes to one organisation take turns: two admins
+    removing each other at once cannot leave nobody in charge, and two additions cannot
+    pass a limit together. (SQLite writes already take turns: every write transaction
+    begins IMMEDIATE.)"""
+    if Organisation._meta.db.engine_type == "postgres":
+        await Organisation.raw(
+            "SELECT id FROM organisation WHERE id = {} FOR UPDATE", organisation_id
+        ).run()
 
 
 async def team_in(organisation_id: UUID, team_id: UUID | None) -> UUID | None:

@@ -14,7 +14,7 @@ from server.accounts.schemas import PersonRef, Ref, Role, decode_roles, encode_r
 from server.accounts.sessions import end_sessions
 from server.accounts.tables import AuditEvent, Person, Supervision
 from server.lib.errors import AppError
-from server.org.common import not_found, people_refs, supervisors_in, team_in
+from server.org.common import lock_organisation, not_found, people_refs, supervisors_in, team_in
 from server.org.schemas import (
     AuditRead,
     OrganisationRead,
@@ -137,16 +137,6 @@ async def get_person(organisation_id: UUID, person_id: UUID) -> PersonRead:
     return _person(row, await _supervisors_of([person_id]))
 
 
-async def _lock_organisation(organisation_id: UUID) -> None:
-    """Within a transaction, make changes to one organisation's admins take turns, so
-    that two admins removing each other at once cannot leave nobody in charge. (SQLite
-    writes already take turns: every write transaction begins IMMEDIATE.)"""
-    if Organisation._meta.db.engine_type == "postgres":
-        await Organisation.raw(
-            "SELECT id FROM organisation WHERE id = {} FOR UPDATE", organisation_id
-        ).run()
-
-
 async def _admins_left(organisation_id: UUID, without: UUID) -> int:
     return await Person.count().where(
         (Person.organisation == organisation_id)
@@ -177,7 +167,7 @@ async def update_person(
     stops_admin = roles_changed and "admin" in before.roles and "admin" not in change.roles
     async with Person._meta.db.transaction():
         if stops_admin:
-            await _lock_organisation(organisation_id)
+            await lock_organisation(organisation_id)
             if not await _admins_left(organisation_id, person_id):
                 raise AppError(
                     "Someone else must be an admin before this person stops being one.",
@@ -249,7 +239,7 @@ async def set_active(
         return before
     async with Person._meta.db.transaction():
         if not active and "admin" in before.roles:
-            await _lock_organisation(organisation_id)
+            await lock_organisation(organisation_id)
             if not await _admins_left(organisation_id, person_id):
                 raise AppError("Tend needs at least one admin.", status=409, code="last_admin")
         await Person.update({Person.active: active}).where(Person.id == person_id).run()

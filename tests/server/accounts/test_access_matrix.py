@@ -124,6 +124,14 @@ def sample_bodies(other: dict) -> dict[str, dict]:
             },
         },
         "FollowUpWrite": {"after_hours": [24]},
+        "ResourceWrite": {
+            "name": "Our helpline",
+            "phone": "0800 123 4567",
+            "team_ids": [other["team_id"]],
+        },
+        "ResourceOrder": {"ids": [other["resource_id"]]},
+        "PromptWrite": {"moment": "after-shift", "text": "What helped today?"},
+        "FeelingWrite": {"word": "steady"},
     }
 
 
@@ -146,6 +154,8 @@ def fill(path: str, other: dict) -> str:
         "shift_id": other["shift_id"],
         "device_id": other["device_id"],
         "due_id": other["follow_up_id"],
+        "resource_id": other["resource_id"],
+        "item_id": other["feeling_id"] if "/feelings/" in path else other["prompt_id"],
     }
 
     def value(match: re.Match) -> str:
@@ -215,7 +225,22 @@ async def test_no_route_lets_anyone_reach_another_organisations_data(
     assert device.status_code == 201, device.text
     follow_up = await outsider.post("/api/reminders/follow-ups", json={"after_hours": [72]})
     assert follow_up.status_code == 201, follow_up.text
+    # Olu's organisation's support resource, prompt and feeling word.
+    olu_resource = await outsider.post(
+        "/api/admin/support-resources",
+        json={"name": "Olu's own helpline", "web": "https://other.example/help"},
+    )
+    assert olu_resource.status_code == 201, olu_resource.text
+    olu_prompt = await outsider.post(
+        "/api/admin/library/prompts", json={"moment": "day-off", "text": "Olu's own prompt"}
+    )
+    assert olu_prompt.status_code == 201, olu_prompt.text
+    olu_feeling = await outsider.post("/api/admin/library/feelings", json={"word": "oluwistful"})
+    assert olu_feeling.status_code == 201, olu_feeling.text
     other = {
+        "resource_id": olu_resource.json()["id"],
+        "prompt_id": olu_prompt.json()["id"],
+        "feeling_id": olu_feeling.json()["id"],
         "shift_id": shift.json()["plan"]["shifts"][0]["id"],
         "device_id": device.json()["id"],
         "device_endpoint": olu_endpoint,
@@ -248,6 +273,9 @@ async def test_no_route_lets_anyone_reach_another_organisations_data(
         olu_ciphertext,
         "Ola Other",
         "Olu's own agenda",
+        "Olu's own helpline",
+        "Olu's own prompt",
+        "oluwistful",
     )
 
     checked = 0
@@ -308,5 +336,10 @@ async def test_no_route_lets_anyone_reach_another_organisations_data(
     assert [s["id"] for s in reminders["plan"]["shifts"]] == [other["shift_id"]]
     assert [d["id"] for d in reminders["devices"]] == [other["device_id"]]
     assert other["follow_up_id"] in [u["id"] for u in reminders["upcoming"]]
+    assert (await outsider.get("/api/admin/support-resources")).json() == [olu_resource.json()]
+    assert (await outsider.get("/api/admin/library")).json() == {
+        "prompts": [olu_prompt.json()],
+        "feelings": [olu_feeling.json()],
+    }
     records = (await outsider.get("/api/sync/changes")).json()["changes"]
     assert [(r["version"], r["ciphertext"]) for r in records] == [(1, olu_ciphertext)]

@@ -31,6 +31,15 @@ function forWhom(event, invitations) {
 
 const article = (words) => (/^[aeiou]/i.test(words) ? `an ${words}` : `a ${words}`);
 
+/** "the support resource “Care First”": the one name the log keeps of what admins add. */
+const resourceWords = (event) => (event.detail?.name
+  ? `the support resource \u201c${event.detail.name}\u201d`
+  : "a support resource");
+
+const itemWords = (event) => (event.detail?.kind === "feeling"
+  ? "a feeling word"
+  : "a journal prompt");
+
 /** One sentence for an event, e.g. "Jade signed in". */
 export function describeEvent(event, { myId, invitations, organisation }) {
   const { actor, subject, their, whom, whose } = people(event, myId);
@@ -57,6 +66,13 @@ export function describeEvent(event, { myId, invitations, organisation }) {
     supervisors_changed: () => `${actor} changed ${whose} supervisors`,
     account_deactivated: () => `${actor} closed ${whose} account`,
     account_reactivated: () => `${actor} reopened ${whose} account`,
+    support_resource_added: () => `${actor} added ${resourceWords(event)}`,
+    support_resource_changed: () => `${actor} changed ${resourceWords(event)}`,
+    support_resource_removed: () => `${actor} removed ${resourceWords(event)}`,
+    support_resources_reordered: () => `${actor} changed the order of the support resources`,
+    library_item_added: () => `${actor} added ${itemWords(event)}`,
+    library_item_retired: () => `${actor} stopped offering ${itemWords(event)}`,
+    library_item_restored: () => `${actor} brought back ${itemWords(event)}`,
   };
   return (sentences[event.event] || (() => `Something else happened (${event.event})`))();
 }
@@ -99,8 +115,8 @@ export function securityLogSection(admin) {
   return {
     element: h("section", { class: "admin-section", "aria-labelledby": "security-log" },
       h("h2", { id: "security-log", tabindex: "-1" }, "Security log"),
-      h("p", {}, "Sign-ins and changes to accounts, newest first. It never includes anything "
-        + "anyone wrote."),
+      h("p", {}, "Sign-ins, changes to accounts and changes to support resources, prompts and "
+        + "feeling words, newest first. It never includes anything anyone wrote for themselves."),
       empty, list, moreRow),
     update,
   };
