@@ -41,6 +41,8 @@ route("/journal/write", signedIn(entry));
 route("/journal/entry", signedIn(entry));
 route("/checkin", signedIn(lazy(() => import("./views/checkin.js"), "checkinView")));
 route("/right-now", signedIn(lazy(() => import("./views/right-now.js"), "rightNowView")));
+route("/plan", signedIn(lazy(() => import("./views/plan.js"), "planView")));
+route("/after-difficult", signedIn(lazy(() => import("./views/after-difficult.js"), "afterDifficultView")));
 route("/trends", signedIn(lazy(() => import("./views/trends.js"), "trendsView")));
 route("/reflection", signedIn(lazy(() => import("./views/reflection.js"), "reflectionView")));
 route("/sharing", signedIn(lazy(() => import("./views/sharing.js"), "sharingView"), "worker"));
@@ -52,6 +54,7 @@ const supervisees = () => import("./views/supervisees.js");
 route("/supervisees", signedIn(lazy(supervisees, "superviseesView"), "supervisor"));
 route("/supervisees/prepare", signedIn(lazy(supervisees, "prepareView"), "supervisor"));
 route("/admin", signedIn(lazy(() => import("./views/admin.js"), "adminView"), "admin"));
+route("/admin/support", signedIn(lazy(() => import("./views/admin-support.js"), "adminSupportView"), "admin"));
 route("/admin/insights", signedIn(lazy(() => import("./views/insights.js"), "insightsView"), "admin"));
 fallback(notFound);
 

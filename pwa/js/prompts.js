@@ -1,6 +1,10 @@
 /* Guided prompts for the journal, in Tend's own words, grouped by the moment they suit;
    the tags and feeling words offered when writing. A prompt's id is stored with an entry
-   and may appear in a link (/journal/write?prompt=<id>): it never carries personal text. */
+   and may appear in a link (/journal/write?prompt=<id>): it never carries personal text.
+
+   An organisation can add prompts and feeling words of its own (toolkit.js hands them
+   here): they are offered after Tend's, and a prompt it has retired is offered no more
+   but still shows with any entry written from it. */
 
 /** Moments, each with a few prompts. Every prompt is optional and can be ignored. */
 export const MOMENTS = Object.freeze([
@@ -73,9 +77,39 @@ export const MOMENTS = Object.freeze([
 
 const PROMPTS = new Map(MOMENTS.flatMap((moment) => moment.prompts.map((prompt) => [prompt.id, { ...prompt, moment }])));
 
-/** The prompt with this id (with its moment), or null if there is none. */
+/** The organisation's own: prompts {id, moment, text, retired}, words {id, word, retired}. */
+let organisation = { prompts: [], feelings: [] };
+
+/** Offer the organisation's prompts and feeling words too (toolkit.js calls this). */
+export function useOrganisationLibrary({ prompts = [], feelings = [] } = {}) {
+  organisation = { prompts, feelings };
+}
+
+const folded = (text) => String(text).trim().toLocaleLowerCase();
+
+/** The prompt with this id (with its moment), or null if there is none. An organisation's
+    retired prompt is still found, so an entry written from it shows it. */
 export function findPrompt(id) {
-  return (id && PROMPTS.get(id)) || null;
+  if (!id) return null;
+  if (PROMPTS.has(id)) return PROMPTS.get(id);
+  const own = organisation.prompts.find((prompt) => prompt.id === id);
+  if (!own) return null;
+  return { id: own.id, text: own.text, moment: MOMENTS.find((m) => m.id === own.moment) ?? null };
+}
+
+/** Tend's moments with the organisation's active prompts for each after Tend's own
+    (one with the same words as a prompt already there is left out). */
+export function moments() {
+  const active = organisation.prompts.filter((prompt) => !prompt.retired);
+  return MOMENTS.map((moment) => {
+    const seen = new Set(moment.prompts.map((prompt) => folded(prompt.text)));
+    const added = active.filter((prompt) => {
+      if (prompt.moment !== moment.id || seen.has(folded(prompt.text))) return false;
+      seen.add(folded(prompt.text));
+      return true;
+    });
+    return { ...moment, prompts: [...moment.prompts, ...added.map(({ id, text }) => ({ id, text }))] };
+  });
 }
 
 /** Tags offered when writing; she can add her own as well. */
@@ -89,3 +123,18 @@ export const FEELING_WORDS = Object.freeze([
   "tired", "calm", "proud", "worried", "numb", "frustrated", "hopeful", "shaken",
   "relieved", "sad", "content", "overwhelmed", "angry", "grateful", "lonely", "settled",
 ]);
+
+/** Tend's feeling words, then the organisation's (lower case, each word once). */
+export function feelingWords() {
+  const words = [...FEELING_WORDS];
+  const seen = new Set(words);
+  for (const { word, retired } of organisation.feelings) {
+    if (retired) continue;
+    const own = folded(word);
+    if (own && !seen.has(own)) {
+      seen.add(own);
+      words.push(own);
+    }
+  }
+  return words;
+}

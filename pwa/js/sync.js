@@ -12,6 +12,7 @@ import * as keystore from "./keystore.js";
 import { openRecord, newRecordId, sealRecord } from "./records.js";
 import * as session from "./session.js";
 import * as store from "./store.js";
+import { refreshToolkit } from "./toolkit.js";
 
 export const syncEvents = new EventTarget();
 
@@ -219,6 +220,8 @@ async function runOnce() {
     }
   }
   await announce({ syncing: false, lastError: summary.error });
+  // The organisation's support resources and prompts follow each good sync (toolkit.js).
+  if (!summary.error) await refreshToolkit().catch(() => {});
   return summary;
 }
 

@@ -81,6 +81,7 @@ export async function adminView() {
       h("p", { class: "lead" }, `Invite people to ${data.organisation.name} and look after `
         + "what they can do in Tend."),
       h("p", {}, h("a", { href: "/admin/insights" }, "Anonymous figures for your organisation")),
+      h("p", {}, h("a", { href: "/admin/support" }, "Support and prompts: what everyone sees under Get support")),
       h("p", { class: "admin-promise" },
         "Admins can change what someone can do in Tend. No one at your organisation — admins "
         + "included — can read, reset or recover anyone's private notes."),

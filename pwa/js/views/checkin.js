@@ -3,10 +3,11 @@
 import { CONTEXTS, HELPED, listCheckins, saveCheckin, saysSomething } from "../checkins.js";
 import { chipGroup, choiceGroup, ownWordAdder } from "../chips.js";
 import { h } from "../dom.js";
-import { OfflineError } from "../api.js";
-import { FEELING_WORDS } from "../prompts.js";
+import { feelingWords } from "../prompts.js";
 import { hasRole } from "../session.js";
+import { loadToolkit } from "../toolkit.js";
 import { busy, field, notice, page, showPage } from "../ui.js";
+import { followUpOffer } from "./follow-up.js";
 
 export const SCALES = Object.freeze({
   stress: { legend: "Stress", words: ["Very low", "Low", "Some", "High", "Very high"] },
@@ -34,43 +35,6 @@ const KIND_WORDS = [
   "However today went, you showed up for yourself just now.",
 ];
 
-/** "Check in with me tomorrow and in 3 days": two gentle follow-ups from the server, which
-    learns only when, never why. */
-function followUpOffer() {
-  const status = notice();
-  const ask = h("button", { type: "button", class: "link-button" }, "Check in with me tomorrow and in 3 days");
-  const offer = h("div", { class: "follow-up-offer" }, h("p", {}, ask), status.element);
-  ask.addEventListener("click", () => busy(ask, "Setting it up…", async () => {
-    let made;
-    let devices = null;
-    try {
-      const reminders = await import("../reminders.js");
-      made = await reminders.addFollowUps([24, 72]);
-      devices = (await reminders.loadReminders().catch(() => null))?.devices ?? null;
-    } catch (error) {
-      status.error(error instanceof OfflineError || !navigator.onLine
-        ? "You're offline just now. You can set this up when you're back online."
-        : error.message || "That couldn't be set up just now. Please try again.");
-      return;
-    }
-    // Any that would fall in a pause she has set are left out.
-    const done = [
-      "Your reminders are paused just now, so Tend won't check in.",
-      "Done. Tend will check in gently in 3 days, once your pause is over.",
-      "Done. Tend will check in gently tomorrow and in 3 days.",
-    ][Math.min(made.length, 2)];
-    const noPhone = devices !== null && !devices.length;
-    const said = h("p", { tabindex: "-1" }, done, " ", noPhone
-      ? ["To get them, turn reminders on in ", h("a", { href: "/reminders" }, "Reminders"), "."]
-      : h("a", { href: "/reminders" }, "See your reminders"));
-    offer.replaceChildren(said);
-    said.focus();
-  }).then(() => {
-    if (ask.isConnected) ask.focus(); // still there after a problem: focus back on it
-  }));
-  return offer;
-}
-
 function acknowledgement(checkin) {
   const heavy = (checkin.stress ?? 0) >= 4 || (checkin.energy ?? 5) <= 1;
   const line = heavy
@@ -80,6 +44,7 @@ function acknowledgement(checkin) {
     h("h2", { id: "difficult-title" }, "Something difficult happened"),
     h("p", {}, "You don't have to carry it on your own. When you're ready, you could:"),
     h("ul", { class: "plain-list nav-list" },
+      h("li", {}, h("a", { href: "/after-difficult" }, "Take a moment, then choose what might help")),
       h("li", {}, h("a", { href: "/support" }, "Get support now")),
       h("li", {}, h("a", { href: "/journal/write?prompt=difficult-what-happened" }, "Write about it, in as few words as you like"))),
     h("p", {}, "Or ask your supervisor, or whoever is in charge on shift, for a few minutes to talk it through."),
@@ -97,10 +62,11 @@ function acknowledgement(checkin) {
 export async function checkinView() {
   const earlier = await listCheckins().catch(() => []);
   const scales = { stress: scaleGroup("stress"), energy: scaleGroup("energy"), sleep: scaleGroup("sleep") };
-  const feelingWords = [...FEELING_WORDS];
+  await loadToolkit(); // the organisation's own feeling words join Tend's
+  const offered = feelingWords();
   const feelings = chipGroup({
     legend: "Feelings", hint: "Any that fit, or add your own.", name: "feelings", chosen: [],
-    words: [...feelingWords, ...ownWords(earlier, "feelings", feelingWords)],
+    words: [...offered, ...ownWords(earlier, "feelings", offered)],
   });
   const helped = chipGroup({
     legend: "What helped today", name: "helped", chosen: [],
@@ -154,6 +120,7 @@ export async function checkinView() {
     title: "Check in",
     content: page("Check in",
       h("p", { class: "lead" }, "How are you right now? Tap whatever fits and skip the rest."),
+      h("p", { class: "plan-link" }, h("a", { href: "/plan" }, "Your self-care plan")),
       form),
   };
 }

@@ -5,7 +5,8 @@ import { h } from "../dom.js";
 import {
   deleteEntry, discardDraft, getEntry, listEntries, loadDraft, saveDraft, saveEntry,
 } from "../journal.js";
-import { FEELING_WORDS, SUGGESTED_TAGS, findPrompt } from "../prompts.js";
+import { SUGGESTED_TAGS, feelingWords, findPrompt } from "../prompts.js";
+import { loadToolkit } from "../toolkit.js";
 import { chipGroup, ownWordAdder } from "../chips.js";
 import { busy, field, formatDateTime, notice, page } from "../ui.js";
 import { entryName, go, journalLink, tellJournal, timeLabel } from "./journal.js";
@@ -36,7 +37,7 @@ async function editor({ entry = null, draft = null, promptId = null }) {
   const feelings = chipGroup({
     legend: "How are you feeling? (optional)",
     hint: "Pick any that fit. There are no wrong answers.",
-    words: FEELING_WORDS,
+    words: feelingWords(),
     chosen: start.feelings || [],
     name: "feelings",
   });
@@ -239,6 +240,7 @@ export async function entryView() {
 }
 
 async function chooseView() {
+  await loadToolkit(); // the organisation's prompts and feeling words, kept on this device
   const params = new URLSearchParams(location.search);
   const latest = await loadDraft().catch(() => null);
   const hasWords = (draft) => draft && (draft.body?.trim() || draft.title?.trim()

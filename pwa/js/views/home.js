@@ -47,6 +47,8 @@ function signedInHome() {
   const links = [
     h("li", {}, h("a", { href: "/checkin" }, "Check in: how are you right now?")),
     h("li", {}, h("a", { href: "/right-now" }, "Right now: breathe, ground yourself, leave work at work")),
+    h("li", {}, h("a", { href: "/after-difficult" }, "After something difficult: steady yourself, then choose what helps")),
+    h("li", {}, h("a", { href: "/plan" }, "My self-care plan: what helps me, and who I can talk to")),
     h("li", {}, h("a", { href: "/journal" }, "Journal: write, or look back")),
     h("li", {}, h("a", { href: "/trends" }, "Your patterns: stress, energy, sleep, reflections")),
     hasRole("worker") ? h("li", {}, h("a", { href: "/supervision" }, "Supervision: your agenda, and how it felt")) : null,

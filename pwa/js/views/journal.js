@@ -2,9 +2,10 @@
    through a prompt, and a quiet word about anything still waiting to sync. */
 import { h } from "../dom.js";
 import { listEntries, loadDraft, restoreEntry, searchEntries } from "../journal.js";
-import { MOMENTS, findPrompt } from "../prompts.js";
+import { findPrompt, moments } from "../prompts.js";
 import { navigate } from "../router.js";
 import { pendingCount, syncEvents } from "../sync.js";
+import { loadToolkit } from "../toolkit.js";
 import { field, notice, page } from "../ui.js";
 
 const UNDO_SECONDS = 10;
@@ -109,7 +110,7 @@ function promptPicker() {
   return h("details", { class: "prompt-picker" },
     h("summary", {}, "Start from a prompt"),
     h("p", { class: "small" }, "If a blank page feels like a lot, pick a moment. A prompt is only a starting point."),
-    MOMENTS.map((moment) => h("details", { class: "moment" },
+    moments().map((moment) => h("details", { class: "moment" },
       h("summary", {}, moment.title),
       h("ul", { class: "plain-list prompt-list" },
         moment.prompts.map((prompt) => h("li", {},
@@ -181,6 +182,7 @@ function newsNotice(onRestored) {
 }
 
 export async function journalView() {
+  await loadToolkit(); // the organisation's own prompts join Tend's in the picker
   const status = h("p", { class: "visually-hidden", role: "status" });
   const listArea = h("div", { class: "entry-groups" });
   const tagArea = h("div", { class: "tag-filter", role: "group", "aria-labelledby": "tag-filter-label", hidden: true });
