@@ -10,6 +10,7 @@
   "use strict";
 
   const NAVIGATION_TIMEOUT_MS = 3000;
+  const FETCH_ATTEMPTS = 3;
   const PREFIX = "tend-precache-";
   const BUILD_HEADER = "x-tend-build";
 
@@ -17,12 +18,29 @@
     const cacheName = PREFIX + build.version;
     const precached = new Set(build.precache);
 
+    /* One file of this build. A dropped connection or a server error is tried again a
+       couple of times (a patchy signal, a busy server), so one lost request does not
+       leave the phone without Tend offline until its next visit. */
+    async function fetchForBuild(url) {
+      for (let attempt = 1; ; attempt += 1) {
+        let response = null;
+        try {
+          response = await fetch(new Request(url, { cache: "reload" }));
+        } catch (error) {
+          if (attempt >= FETCH_ATTEMPTS) throw error;
+        }
+        if (response && response.status < 500) return response;
+        if (response && attempt >= FETCH_ATTEMPTS) return response;
+        await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+      }
+    }
+
     /* Every file must come from this worker's own build: if the server has moved on
        mid-install, installing fails and the browser tries again with the new worker. */
     async function precache() {
       const cache = await caches.open(cacheName);
       await Promise.all(build.precache.map(async (url) => {
-        const response = await fetch(new Request(url, { cache: "reload" }));
+        const response = await fetchForBuild(url);
         if (!response.ok || response.headers.get(BUILD_HEADER) !== build.version) {
           throw new Error(`${url} is not part of build ${build.version}`);
         }

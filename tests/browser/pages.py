@@ -44,14 +44,18 @@ class TendApp:
         """Wait until the service worker controls the page and has precached the shell."""
         self.page.evaluate(
             """async () => {
-                const deadline = Date.now() + 15000;
+                const deadline = Date.now() + 45000;
                 while (Date.now() < deadline) {
                     const keys = await caches.keys();
                     if (navigator.serviceWorker.controller
                         && keys.some((name) => name.startsWith('tend-precache-'))) return;
                     await new Promise((resolve) => setTimeout(resolve, 50));
                 }
-                throw new Error('the service worker never took control');
+                const r = await navigator.serviceWorker.getRegistration();
+                const state = (w) => (w ? w.state : 'none');
+                throw new Error('the service worker never took control: installing '
+                    + `${state(r?.installing)}, waiting ${state(r?.waiting)}, active `
+                    + `${state(r?.active)}, caches ${(await caches.keys()).join(' ')}`);
             }"""
         )
 
