@@ -365,31 +365,49 @@ async def send_test(person_id: UUID, device_id: UUID) -> UUID:
 async def add_follow_ups(person_id: UUID, data: FollowUpWrite) -> list[UpcomingRead]:
     """Gentle follow-ups tomorrow or in 3 days (24 or 72 hours from now), moved out of her
     quiet hours (the night, if she has none) and shifts but kept on that day where they can
-    be. The server learns only that a follow-up is due."""
+    be. A day that already has one waiting keeps just that one (she may ask after a check-in
+    and again on "after something difficult"). The server learns only that one is due."""
     plan = _with_nights(await plan_of(person_id))
-    waiting = await ReminderDue.count().where(
+    zone = ZoneInfo(plan.settings.time_zone)
+    waiting = await ReminderDue.select(ReminderDue.id, ReminderDue.due_at).where(
         (ReminderDue.person == person_id)
         & (ReminderDue.kind == "follow-up")
         & (ReminderDue.state == "due")
     )
-    if waiting + len(data.after_hours) > MAX_FOLLOW_UPS:
+    on_day = {_local_day(row["due_at"], zone): row for row in waiting}
+    now = _now()
+    answer: list[UpcomingRead] = []
+    rows = []
+    for hours in sorted(set(data.after_hours)):
+        due = place_on_day(plan, now + timedelta(hours=hours))
+        if due is None:
+            continue
+        day = _local_day(due, zone)
+        if day in on_day:
+            found = on_day[day]
+            answer.append(UpcomingRead(id=found["id"], kind="follow-up", due_at=found["due_at"]))
+            continue
+        key = f"follow-up:{uuid.uuid4().hex}"
+        row = ReminderDue(person=person_id, kind="follow-up", key=key, due_at=due, next_at=due)
+        rows.append(row)
+        on_day[day] = {"id": row.id, "due_at": due}
+        answer.append(UpcomingRead(id=row.id, kind="follow-up", due_at=due))
+    if rows and len(waiting) + len(rows) > MAX_FOLLOW_UPS:
         raise AppError(
             "You already have several follow-ups coming. You can remove one in Reminders.",
             status=409,
             code="too_many_follow_ups",
         )
-    now = _now()
-    rows = []
-    for hours in sorted(set(data.after_hours)):
-        due = place_on_day(plan, now + timedelta(hours=hours))
-        if due is not None:
-            key = f"follow-up:{uuid.uuid4().hex}"
-            rows.append(
-                ReminderDue(person=person_id, kind="follow-up", key=key, due_at=due, next_at=due)
-            )
     if rows:
         await ReminderDue.insert(*rows)
-    return [UpcomingRead(id=r.id, kind="follow-up", due_at=r.due_at) for r in rows]
+    return answer
+
+
+def _local_day(moment: datetime, zone: ZoneInfo):
+    """The day a moment falls on by her clock (SQLite gives back naive UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).date()
 
 
 async def cancel_follow_up(person_id: UUID, due_id: UUID) -> None:

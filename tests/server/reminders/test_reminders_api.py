@@ -3,6 +3,7 @@ bad input is a clear 422 that changes nothing."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -186,10 +187,33 @@ async def test_follow_ups_come_after_quiet_hours_and_can_be_cancelled(worker):
     assert [u["id"] for u in (await worker.get("/api/reminders")).json()["upcoming"]] == [
         follow_ups[1]["id"]
     ]
-    for _ in range(2):
-        await worker.post("/api/reminders/follow-ups", json={"after_hours": [24, 72]})
-    too_many = await worker.post("/api/reminders/follow-ups", json={"after_hours": [24, 72]})
+    # Asked for again (after a check-in, then on "after something difficult"): the day
+    # that still has one keeps just that one; the cancelled one comes back.
+    again = await worker.post("/api/reminders/follow-ups", json={"after_hours": [24, 72]})
+    assert again.status_code == 201
+    assert again.json()[1]["id"] == follow_ups[1]["id"]
+    assert await ReminderDue.count().where(ReminderDue.kind == "follow-up") == 2
+    # Five waiting on other days and one tomorrow make six: no more.
+    far = datetime.now(UTC) + timedelta(days=10)
+    person = (await worker.get("/api/account")).json()["id"]
+    await ReminderDue.insert(
+        *(
+            ReminderDue(
+                person=person,
+                kind="follow-up",
+                key=f"follow-up:{uuid.uuid4().hex}",
+                due_at=far + timedelta(days=n),
+                next_at=far + timedelta(days=n),
+            )
+            for n in range(5)
+        )
+    )
+    for row in again.json():
+        await worker.delete(f"/api/reminders/follow-ups/{row['id']}")
+    await worker.post("/api/reminders/follow-ups", json={"after_hours": [24]})
+    too_many = await worker.post("/api/reminders/follow-ups", json={"after_hours": [72]})
     assert too_many.status_code == 409
+    assert await ReminderDue.count().where(ReminderDue.kind == "follow-up") == 6
     bad = await worker.post("/api/reminders/follow-ups", json={"after_hours": [12]})
     assert bad.status_code == 422
 
