@@ -28,7 +28,8 @@ export const toolkitEvents = new EventTarget();
 /** A number as dialled: digits with an optional leading +, or null if it is not one. */
 export function dialable(value) {
   if (typeof value !== "string") return null;
-  const compact = value.trim().replace(/[\s().-]/g, "");
+  // "+44 (0)800 …" is dialled without the 0 in brackets.
+  const compact = value.trim().replace(/^(\+[\d\s]+)\(\s*0\s*\)/, "$1").replace(/[\s().-]/g, "");
   return /^\+?\d{3,15}$/.test(compact) ? compact : null;
 }
 

@@ -37,6 +37,7 @@ WORD_LENGTH = 30
 
 NO_CONTACT = "Add a phone number, a number to text or a web address, so people can reach them."
 BAD_NUMBER = "Enter a phone number in digits, like 0800 123 4567 or +44 800 123 4567."
+NO_TRUNK_ZERO = "Leave out the (0) after the country code, like +44 800 123 4567."
 BAD_WEB = "Enter a full web address starting with https://, like https://example.org/help."
 BAD_WORD = "Use letters, spaces, hyphens or apostrophes: up to 30 characters."
 
@@ -92,6 +93,9 @@ def clean_number(value: str | None) -> str | None:
     digits = sum(ch.isdigit() for ch in number)
     if len(number) > NUMBER_LENGTH or not _NUMBER.match(number) or not 3 <= digits <= 15:
         raise ValueError(BAD_NUMBER)
+    if number.startswith("+") and re.search(r"\(\s*0\s*\)", number):
+        # +44 (0)800 … is dialled as +44 0800 …, which does not connect everywhere.
+        raise ValueError(NO_TRUNK_ZERO)
     return number
 
 
@@ -112,12 +116,12 @@ def clean_web(value: str | None) -> str | None:
         or _has_hidden_characters(web)
     ):
         raise ValueError(BAD_WEB)
-    parts = urlsplit(web)
-    try:
-        parts.port  # noqa: B018 - raises for a port that is not a number
+    try:  # an unclosed "[" or a port that is not a number raise here
+        parts = urlsplit(web)
+        parts.port  # noqa: B018
+        host = parts.hostname or ""
     except ValueError:
         raise ValueError(BAD_WEB) from None
-    host = parts.hostname or ""
     if (
         parts.scheme.lower() not in ("http", "https")
         or "@" in parts.netloc
@@ -179,7 +183,8 @@ def clean_prompt(moment: str, text: str) -> tuple[str, str]:
         problems.append(("moment", "Choose one of the journal's moments for this prompt."))
     cleaned = _one_line(text)
     low, high = PROMPT_LENGTH
-    if _has_hidden_characters(text):
+    # Line breaks from the admin's text box become spaces, as other whitespace does.
+    if _has_hidden_characters(text.replace("\r", " ").replace("\n", " ")):
         problems.append(("text", "Use ordinary letters, numbers and punctuation in the prompt."))
     elif not low <= len(cleaned) <= high:
         problems.append(("text", f"Write a prompt of {low} to {high} characters."))

@@ -398,7 +398,7 @@ def test_links_come_only_from_checked_values_whatever_the_server_says(page, live
     )
     assert hrefs == [
         "sms:85258",
-        "tel:+440800123456",
+        "tel:+44800123456",
         "tel:111",
         "https://help.example.org/eap",
     ]

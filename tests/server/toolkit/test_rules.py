@@ -13,6 +13,7 @@ from server.toolkit.rules import (
     BAD_WEB,
     MOMENTS,
     NO_CONTACT,
+    NO_TRUNK_ZERO,
     clean_number,
     clean_prompt,
     clean_resource,
@@ -106,6 +107,8 @@ def test_full_web_addresses_are_kept(given):
         "https://-bad-.example",
         "https://ex%61mple.org",
         "https://example.org/" + "a" * 300,
+        "https://[::1",  # urlsplit's own error, never its words
+        "https://[zz]/",
     ],
 )
 def test_anything_but_a_plain_web_address_is_refused(given):
@@ -178,8 +181,19 @@ def test_anything_but_a_feeling_word_is_refused(given):
     assert [d.field for d in caught.value.details] == ["body.word"]
 
 
+def test_a_number_with_0_after_its_country_code_is_refused_as_it_may_not_connect():
+    with pytest.raises(ValueError, match=re.escape(NO_TRUNK_ZERO)):
+        clean_number("+44 (0)800 123 4567")
+    assert clean_number("(0800) 123 4567") == "(0800) 123 4567"
+
+
 def test_a_prompt_needs_a_moment_and_five_to_three_hundred_characters():
     assert clean_prompt("after-shift", "  What  helped? ") == ("after-shift", "What helped?")
+    # Line breaks from the admin's text box become spaces.
+    assert clean_prompt("after-shift", "What went well?\r\nWhat was hard?") == (
+        "after-shift",
+        "What went well? What was hard?",
+    )
     for moment, text, field in [
         ("after-work", "What helped today?", "body.moment"),
         ("after-shift", "Why", "body.text"),
