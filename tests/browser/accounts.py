@@ -94,3 +94,15 @@ def invite(page: Page, roles: list[str], supervisors: list[str] = ()) -> str:
         _INVITE,
         {"root": asset_root(page), "body": {"roles": roles, "supervisor_ids": list(supervisors)}},
     )
+
+
+def supervised_worker(priya: Page, phone, live_server, email) -> tuple[Page, Page]:
+    """Priya sets up an organisation on `priya`; Claire (a supervisor) and Jade (a worker
+    Claire supervises) join on phones of their own. Returns (jade, claire)."""
+    create_organisation(priya, live_server, email=email("priya"))
+    claire = phone()
+    join_by_link(claire, invite(priya, ["supervisor"]), name="Claire", email=email("claire"))
+    claire_id = claire.evaluate("async () => (await (await fetch('/api/account')).json()).id")
+    jade = phone()
+    join_by_link(jade, invite(priya, ["worker"], [claire_id]), name="Jade", email=email("jade"))
+    return jade, claire

@@ -11,9 +11,10 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accounts import create_organisation, invite, join_by_link
+from tests.browser.accounts import create_organisation, supervised_worker
 from tests.browser.axe import serious_violations
 from tests.browser.pages import TendApp
+from tests.browser.privacy import DUMP_INDEXEDDB
 
 pytestmark = pytest.mark.browser
 
@@ -27,17 +28,6 @@ def email(name: str) -> str:
     return f"{name}.{uuid.uuid4().hex[:8]}@example.org"
 
 
-def jade_and_claire(priya: Page, phone, live_server) -> tuple[Page, Page]:
-    """Priya's organisation; Claire supervises Jade; each on her own phone."""
-    create_organisation(priya, live_server, email=email("priya"))
-    claire = phone()
-    join_by_link(claire, invite(priya, ["supervisor"]), name="Claire", email=email("claire"))
-    claire_id = claire.evaluate("async () => (await (await fetch('/api/account')).json()).id")
-    jade = phone()
-    join_by_link(jade, invite(priya, ["worker"], [claire_id]), name="Jade", email=email("jade"))
-    return jade, claire
-
-
 def choices_shown(page: Page):
     return page.get_by_role("heading", name="What might help now")
 
@@ -45,7 +35,7 @@ def choices_shown(page: Page):
 def test_from_a_difficult_check_in_grounding_comes_first_then_each_choice(
     page, phone, live_server, screenshot, page_errors
 ):
-    jade, claire = jade_and_claire(page, phone, live_server)
+    jade, claire = supervised_worker(page, phone, live_server, email)
     sent: list[str] = []
     jade.on("request", lambda r: sent.append(f"{r.url} {r.post_data or ''}"))
     app = TendApp(jade).open("/checkin")
@@ -81,6 +71,11 @@ def test_from_a_difficult_check_in_grounding_comes_first_then_each_choice(
     expect(words).to_contain_text("it's right to ask for a debrief")
     assert not CHEERFUL.search(jade.locator("main").inner_text())
     expect(debrief.get_by_role("radio", name="Today, if you can")).to_be_checked()
+    # Changing her answer to something less serious takes the suggestion back.
+    jade.get_by_role("radio", name="A young person went missing").check()
+    expect(debrief.get_by_role("radio", name="This week")).to_be_checked()
+    jade.get_by_role("radio", name=DEATH).check()
+    expect(debrief.get_by_role("radio", name="Today, if you can")).to_be_checked()
     screenshot(jade, "after-difficult")
     assert serious_violations(jade) == []
 
@@ -104,16 +99,28 @@ def test_from_a_difficult_check_in_grounding_comes_first_then_each_choice(
     upcoming = jade.evaluate(GET_JSON, "/api/reminders")["upcoming"]
     assert [i["kind"] for i in upcoming].count("follow-up") == 2
 
-    # What she said happened was kept on the page only: not sent, not stored.
-    stored = jade.evaluate(
+    # What she said happened was kept on the page only: not sent, not stored anywhere on
+    # the phone (every IndexedDB store, web storage, every cached response).
+    dump = jade.evaluate(DUMP_INDEXEDDB)
+    assert dump["tend-data/records"] != "[]", "the dump reads her stores"
+    cached = jade.evaluate(
         """async () => {
-            const names = (await indexedDB.databases()).map((d) => d.name);
-            return JSON.stringify({names, local: {...localStorage}, session: {...sessionStorage}});
+            const texts = [];
+            // The precache holds Tend's own code, words included; anything else is data.
+            for (const name of await caches.keys()) {
+                if (name.startsWith('tend-precache-')) continue;
+                const cache = await caches.open(name);
+                for (const request of await cache.keys()) {
+                    texts.push(await (await cache.match(request)).text());
+                }
+            }
+            return JSON.stringify({texts, local: {...localStorage}, session: {...sessionStorage}});
         }"""
     )
     for said in (DEATH, "death"):
         assert not any(said in line for line in sent), said
-        assert said not in stored
+        assert not any(said in rows for rows in dump.values()), said
+        assert said not in cached, said
 
     # Who can help now, then back, then writing it down privately.
     jade.get_by_role("link", name="See who can help now").click()

@@ -11,7 +11,13 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.accounts import asset_root, create_organisation, invite, join_by_link
+from tests.browser.accounts import (
+    asset_root,
+    create_organisation,
+    invite,
+    join_by_link,
+    supervised_worker,
+)
 from tests.browser.axe import serious_violations
 from tests.browser.pages import TendApp
 
@@ -261,13 +267,7 @@ def test_the_privacy_page_and_sharing_offline(page, live_server, screenshot):
 def test_sharing_by_keyboard_alone(page, phone, live_server):
     """Preview, share, cancel and stop with Tab, Enter and Space only: focus lands where the
     next step is, and a screen reader hears each outcome."""
-    priya = page
-    create_organisation(priya, live_server, email=email("priya"))
-    claire = phone()
-    join_by_link(claire, invite(priya, ["supervisor"]), name="Claire", email=email("claire"))
-    claire_id = claire.evaluate("async () => (await (await fetch('/api/account')).json()).id")
-    jade = phone()
-    join_by_link(jade, invite(priya, ["worker"], [claire_id]), name="Jade", email=email("jade"))
+    jade, _ = supervised_worker(page, phone, live_server, email)
     jade.evaluate(SEED, {"root": asset_root(jade), "checkins": two_weeks_of_checkins()})
     TendApp(jade).open("/sharing")
     look = jade.get_by_role("button", name="Preview your recovery balance for Claire")

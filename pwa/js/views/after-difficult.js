@@ -96,10 +96,12 @@ function debriefForm(supervisors) {
   });
   return {
     element: form,
-    /** A serious kind: "today" becomes the suggestion, unless she has chosen already. */
-    suggestToday() {
+    /** After a serious kind "today" is the suggestion, otherwise "this week"; unless she
+        has chosen already. */
+    suggest(serious) {
       if (soonTouched || !form.isConnected) return;
-      soon = choiceGroup({ legend: "How soon?", name: "debrief-soon", options: HOW_SOON, chosen: "today" });
+      const chosen = serious ? "today" : "this-week";
+      soon = choiceGroup({ legend: "How soon?", name: "debrief-soon", options: HOW_SOON, chosen });
       soonSlot.replaceChildren(soon.element);
     },
   };
@@ -128,15 +130,16 @@ function debriefCard() {
         return;
       }
       form = debriefForm(supervisors);
-      if (serious) form.suggestToday();
+      form.suggest(serious);
       body.replaceChildren(form.element);
     }).catch(() => fallback(offline));
   }
   return {
     element: card,
-    serious() {
-      serious = true;
-      form?.suggestToday();
+    /** What happened was (or wasn't) serious: the suggested "how soon" follows. */
+    happened(isSerious) {
+      serious = isSerious;
+      form?.suggest(serious);
     },
   };
 }
@@ -164,9 +167,7 @@ function choices(debrief) {
 
 export function afterDifficultView() {
   const debrief = debriefCard();
-  const what = whatHappened((kind) => {
-    if (kind.serious) debrief.serious();
-  });
+  const what = whatHappened((kind) => debrief.happened(Boolean(kind.serious)));
   const rest = h("div", { class: "after-difficult-rest", hidden: true }, what, choices(debrief));
   const ground = groundFirst(() => {
     rest.hidden = false;
