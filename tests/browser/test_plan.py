@@ -395,6 +395,15 @@ def test_the_first_fill_works_by_keyboard_alone(page, live_server, page_errors):
     assert page_errors == []
 
 
+def listen_for_conflicts(device: Page) -> None:
+    """Count the clashes the sync settles in this page, in window.conflicts."""
+    run(
+        device,
+        """window.conflicts = [];
+        sync.syncEvents.addEventListener('conflict', (e) => window.conflicts.push(e.detail));""",
+    )
+
+
 def fill_quickly(device: Page, *, sign: str, person: str | None = None, reasons: str = "") -> None:
     """A first fill through the page: one sign, maybe a person and reasons, the rest skipped."""
     device.get_by_role("button", name="Start my plan").click()
@@ -423,11 +432,7 @@ def test_two_devices_each_make_a_plan_offline_and_nothing_is_lost(
         expect(device.get_by_role("button", name="Start my plan")).to_be_visible()
     assert run(page, "return plan.planRecordId();") == run(laptop, "return plan.planRecordId();")
 
-    run(
-        laptop,
-        """window.conflicts = [];
-        sync.syncEvents.addEventListener('conflict', (e) => window.conflicts.push(e.detail));""",
-    )
+    listen_for_conflicts(laptop)
     context.set_offline(True)
     laptop.context.set_offline(True)
     fill_quickly(page, sign="Not sleeping", reasons="For my kids.")
@@ -457,19 +462,261 @@ def test_two_devices_each_make_a_plan_offline_and_nothing_is_lost(
     expect(section(page, "My early warning signs").get_by_role("listitem")).to_have_text(
         ["Not sleeping", "Skipping meals"]
     )
-    page.get_by_role("button", name="OK, thanks").click()
-    expect(page.get_by_text(MERGED)).to_have_count(0)
-    assert sync_now(page)["error"] is None
-    assert sync_now(laptop)["error"] is None
+
+    # She says OK on both devices before they sync. Saying OK twice is itself a clash, but
+    # it brings nothing new, so the word about two versions does not come back.
     TendApp(laptop).open("/plan")
-    expect(section(laptop, "My early warning signs")).to_contain_text("Skipping meals")
-    expect(laptop.get_by_text(MERGED)).to_have_count(0)
+    expect(laptop.get_by_text(MERGED)).to_be_visible()
+    listen_for_conflicts(laptop)
+    context.set_offline(True)
+    laptop.context.set_offline(True)
+    for device in (page, laptop):
+        device.get_by_role("button", name="OK, thanks").click()
+        expect(device.get_by_text(MERGED)).to_have_count(0)
+    context.set_offline(False)
+    assert sync_now(page)["error"] is None
+    laptop.context.set_offline(False)
+    assert sync_now(laptop)["error"] is None
+    assert len(laptop.evaluate("window.conflicts")) == 1
+    for device in (laptop, page):
+        TendApp(device).open("/plan")
+        expect(section(device, "My early warning signs")).to_contain_text("Skipping meals")
+        expect(section(device, "People I can talk to")).to_contain_text("Sam")
+        assert sync_now(device)["error"] is None
+    for device in (laptop, page):
+        TendApp(device).open("/plan")
+        expect(section(device, "My early warning signs")).to_contain_text("Skipping meals")
+        expect(device.get_by_text(MERGED)).to_have_count(0)
+        assert run(device, "return (await plan.loadPlan()).plan.mergedAt;") is None
 
     plans = [r for r in server_records(page).values() if r["type"] == "plan"]
     assert len([r for r in plans if not r["deleted"]]) == 1, "one plan, the copy deleted"
     assert run(page, "return sync.pendingCount();") == 0
     assert run(laptop, "return sync.pendingCount();") == 0
     laptop.context.close()
+
+
+def keep_plan_as_before_marks(page: Page, **fields) -> None:
+    """Her plan as Tend saved it before sections carried marks: the content alone."""
+    run(
+        page,
+        """const vault = await import(`${root}/js/vault.js`);
+        const dataKey = await vault.unlockedKey();
+        const now = new Date().toISOString();
+        const kept = {warningSigns: [], helps: [], avoid: [], afterHardShift: [], people: [],
+            reasons: '', ...arg, createdAt: now, updatedAt: now, mergedAt: null};
+        await vault.change(dataKey, 'plan', await plan.planRecordId(), () => kept);""",
+        fields,
+    )
+
+
+def keep_conflicting_copy(page: Page, **fields) -> None:
+    """What sync.js keeps when this device's push of the plan loses: another plan record
+    holding the losing device's whole plan."""
+    run(
+        page,
+        """const vault = await import(`${root}/js/vault.js`);
+        const dataKey = await vault.unlockedKey();
+        const copy = {warningSigns: [], helps: [], avoid: [], afterHardShift: [], people: [],
+            reasons: '', ...arg, title: '(conflicting copy)',
+            conflictOf: await plan.planRecordId(), updatedAt: new Date().toISOString()};
+        await vault.change(dataKey, 'plan', crypto.randomUUID(), () => copy);""",
+        fields,
+    )
+
+
+def save_changes(device: Page) -> None:
+    device.get_by_role("button", name="Save changes").click()
+    expect(device.get_by_role("heading", level=1)).to_have_text("Your self-care plan")
+
+
+@pytest.mark.parametrize("saved_before_marks", [False, True], ids=["marked", "older-plan"])
+def test_a_merge_never_brings_back_what_she_removed(
+    page, context, browser, phone_context_args, live_server, saved_before_marks
+):
+    account = sign_up_jade(page, live_server)
+    TendApp(page).open("/")
+    first = {
+        "helps": ["A walk before I go in"],
+        "people": [
+            {"name": "Sam (ex)", "phone": "07700 900111", "note": ""},
+            {"name": "My sister", "phone": "07700 900222", "note": ""},
+        ],
+        "reasons": "old reasons",
+    }
+    if saved_before_marks:
+        keep_plan_as_before_marks(page, **first)
+    else:
+        keep_plan(page, **first)
+    assert sync_now(page)["error"] is None
+    laptop = sign_in_second_device(browser, phone_context_args, live_server, account["email"])
+    assert sync_now(laptop)["error"] is None
+    TendApp(laptop).open("/plan")
+    expect(laptop.get_by_role("link", name="Call Sam (ex)")).to_be_visible()
+    listen_for_conflicts(laptop)
+    laptop.context.set_offline(True)
+
+    # On her phone she takes Sam out of her plan and rewrites her reasons.
+    TendApp(page).open("/plan")
+    page.get_by_role("button", name="Edit people I can talk to").click()
+    page.get_by_role("button", name="Remove Sam (ex)").click()
+    save_changes(page)
+    page.get_by_role("button", name="Edit my reasons").click()
+    page.get_by_label("In your own words").fill("new reasons")
+    save_changes(page)
+    assert sync_now(page)["error"] is None
+
+    # Meanwhile the laptop, offline, adds one thing to what helps her.
+    laptop.get_by_role("button", name="Edit what helps me").click()
+    laptop.get_by_role("checkbox", name="Time outside").check()
+    save_changes(laptop)
+    expect(
+        laptop.get_by_text("Saved on this device. It will sync when you're back online.")
+    ).to_be_visible()
+    laptop.context.set_offline(False)
+    assert sync_now(laptop)["error"] is None
+    assert len(laptop.evaluate("window.conflicts")) == 1
+
+    TendApp(laptop).open("/plan")
+    assert sync_now(laptop)["error"] is None
+    assert sync_now(page)["error"] is None
+    for device in (laptop, page):
+        TendApp(device).open("/plan")
+        helps = section(device, "What helps me").get_by_role("listitem")
+        expect(helps).to_have_text(["A walk before I go in", "Time outside"])
+        talk = section(device, "People I can talk to")
+        expect(talk.get_by_role("link", name="Call My sister")).to_be_visible()
+        expect(talk).not_to_contain_text("Sam (ex)")
+        expect(device.get_by_role("link", name=re.compile("Sam"))).to_have_count(0)
+        expect(section(device, "My reasons").locator(".plan-reasons")).to_have_text("new reasons")
+        # Nothing clashed within a section, so there is nothing for her to tidy.
+        expect(device.get_by_text(MERGED)).to_have_count(0)
+    plans = [r for r in server_records(page).values() if r["type"] == "plan"]
+    assert len([r for r in plans if not r["deleted"]]) == 1, "one plan, the copy deleted"
+    laptop.context.close()
+
+
+def test_a_merge_keeps_everything_she_wrote(page, live_server, page_errors):
+    sign_up_jade(page, live_server)
+    TendApp(page).open("/")
+    phone_reasons = " ".join(f"Phone reason {i}." for i in range(200))
+    laptop_reasons = " ".join(f"Laptop reason {i}." for i in range(200))
+    assert len(phone_reasons) + len(laptop_reasons) > 4000
+    keep_plan(
+        page,
+        helps=[f"Phone idea {i}" for i in range(30)],
+        people=[{"name": f"Phone friend {i}"} for i in range(15)],
+        reasons=phone_reasons,
+    )
+    # The other device's version, made from nothing: every part differs from this one.
+    keep_conflicting_copy(
+        page,
+        helps=[f"Laptop idea {i}" for i in range(30)],
+        people=[{"name": f"Laptop friend {i}", "phone": "", "note": ""} for i in range(15)],
+        reasons=laptop_reasons,
+    )
+    app = TendApp(page).open("/plan")
+    expect(app.heading).to_have_text("Your self-care plan")
+    expect(page.get_by_text(MERGED)).to_be_visible()
+    expect(section(page, "What helps me").get_by_role("listitem")).to_have_count(60)
+    expect(section(page, "People I can talk to").get_by_role("listitem")).to_have_count(30)
+    merged = run(page, "return (await plan.loadPlan()).plan;")
+    assert merged["reasons"] == f"{phone_reasons}\n\n{laptop_reasons}"
+    assert len(merged["helps"]) == 60
+    assert len(merged["people"]) == 30
+    plans = run(
+        page,
+        """const store = await import(`${root}/js/store.js`);
+        return (await store.allRecords('plan')).filter((r) => !r.deleted).length;""",
+    )
+    assert plans == 1, "the copy is gone only once all of it is in the plan"
+
+    # Saving a section of the bigger plan keeps all of it too.
+    page.get_by_role("button", name="Edit what helps me").click()
+    page.get_by_role("checkbox", name="Laptop idea 29").uncheck()
+    save_changes(page)
+    expect(section(page, "What helps me").get_by_role("listitem")).to_have_count(59)
+    page.get_by_role("button", name="Edit my reasons").click()
+    reasons = page.get_by_label("In your own words")
+    reasons.press("Control+End")
+    reasons.press("Backspace")
+    save_changes(page)
+    saved = run(page, "return (await plan.loadPlan()).plan;")
+    assert saved["reasons"] == f"{phone_reasons}\n\n{laptop_reasons}"[:-1]
+    assert len(saved["people"]) == 30
+    assert page_errors == []
+
+
+def test_the_editors_show_their_limits_and_stop_there_calmly(
+    page, live_server, screenshot, page_errors
+):
+    sign_up_jade(page, live_server)
+    TendApp(page).open("/")
+    long_reasons = " ".join(["I matter."] * 399)
+    keep_plan(
+        page,
+        helps=[f"Help {i}" for i in range(39)],
+        people=[{"name": f"Friend {i}"} for i in range(19)],
+        reasons=long_reasons,
+    )
+    app = TendApp(page).open("/plan")
+
+    page.get_by_role("button", name="Edit what helps me").click()
+    expect(page.get_by_text("up to 40", exact=False)).to_be_visible()
+    page.get_by_role("checkbox", name="Time outside").check()
+    music = page.get_by_role("checkbox", name="Music on the way home")
+    music.click()
+    expect(music).not_to_be_checked()
+    full = page.get_by_role("status").filter(has_text="as many as this part can hold")
+    expect(full).to_be_visible()
+    screenshot(page, "plan-edit-list-full")
+    assert serious_violations(page) == []
+    page.get_by_label("Something else that helps").fill("Cold water on my face")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Cold water on my face")).to_have_count(0)
+    expect(page.get_by_label("Something else that helps")).to_have_value("Cold water on my face")
+    page.get_by_role("button", name="Save changes").click()
+    expect(full).to_be_visible()  # the words typed would be lost: it waits for her
+    expect(app.heading).to_have_text("What helps me")
+    page.get_by_role("checkbox", name="Help 0", exact=True).uncheck()
+    expect(full).to_have_count(0)
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Cold water on my face")).to_be_checked()
+    save_changes(page)
+    helps = section(page, "What helps me").get_by_role("listitem")
+    expect(helps).to_have_count(40)
+    expect(helps.filter(has_text="Cold water on my face")).to_have_count(1)
+
+    page.get_by_role("button", name="Edit people I can talk to").click()
+    expect(page.get_by_text("up to 20 people", exact=False)).to_be_visible()
+    page.get_by_label("Name").fill("Friend 19")
+    page.get_by_role("button", name="Add this person").click()
+    people = page.get_by_role("list", name="People in your plan").get_by_role("listitem")
+    expect(people).to_have_count(20)
+    page.get_by_label("Name").fill("One more")
+    page.get_by_role("button", name="Add this person").click()
+    expect(page.get_by_role("status").filter(has_text="remove someone first")).to_be_visible()
+    screenshot(page, "plan-edit-people-full")
+    expect(people).to_have_count(20)
+    expect(page.get_by_label("Name")).to_have_value("One more")
+    page.get_by_role("button", name="Remove Friend 0", exact=True).click()
+    page.get_by_role("button", name="Add this person").click()
+    expect(people).to_have_count(20)
+    save_changes(page)
+    talk = section(page, "People I can talk to")
+    expect(talk.get_by_role("listitem")).to_have_count(20)
+    expect(talk).to_contain_text("One more")
+
+    page.get_by_role("button", name="Edit my reasons").click()
+    expect(page.get_by_text("4,000 characters", exact=False)).to_be_visible()
+    reasons = page.get_by_label("In your own words")
+    expect(reasons).to_have_value(long_reasons)
+    page.get_by_role("button", name="I matter as well.").click()
+    expect(page.get_by_role("status").filter(has_text="won't fit")).to_be_visible()
+    expect(reasons).to_have_value(long_reasons)
+    save_changes(page)
+    assert run(page, "return (await plan.loadPlan()).plan.reasons;") == long_reasons
+    assert page_errors == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -5,8 +5,8 @@
 import { chipGroup } from "../chips.js";
 import { h } from "../dom.js";
 import {
-  ITEM_LIMIT, TEXT_LIMIT, acknowledgeMerge, dialable, discardPlanDraft, emptyPlan, loadPlan,
-  loadPlanDraft, phoneProblem, saveFirstPlan, savePlanDraft, saveSection,
+  ITEM_LIMIT, MAX_ITEMS, MAX_PEOPLE, TEXT_LIMIT, acknowledgeMerge, dialable, discardPlanDraft,
+  emptyPlan, loadPlan, loadPlanDraft, phoneProblem, saveFirstPlan, savePlanDraft, saveSection,
 } from "../plan.js";
 import { syncEvents } from "../sync.js";
 import { busy, field, notice, page, showPage } from "../ui.js";
@@ -151,14 +151,16 @@ function draftKeeper(snapshot, kept) {
 
 let ownCount = 0;
 
-/** A box and button that add her own words to a chip group, chosen. */
-function ownWords(group, label) {
+const number = (n) => n.toLocaleString("en-GB");
+
+/** A box and button that add her own words to a chip group, chosen, if `canAdd(words)`. */
+function ownWords(group, label, canAdd) {
   const id = `plan-own-${++ownCount}`;
   const input = h("input", { id, type: "text", maxlength: ITEM_LIMIT, autocomplete: "off", enterkeyhint: "done" });
   const add = h("button", { type: "button", class: "button secondary small-button" }, "Add");
   function addWords() {
     const words = input.value.trim();
-    if (!words) return;
+    if (!words || !canAdd(words)) return;
     group.add(words, true).dispatchEvent(new Event("change", { bubbles: true }));
     input.value = "";
     input.dispatchEvent(new Event("input", { bubbles: true }));
@@ -181,18 +183,40 @@ function ownWords(group, label) {
 
 function listEditor(spec, value, pending) {
   const group = chipGroup({
-    legend: spec.legend, hint: "Tap any that fit, or add your own.", name: spec.key,
+    legend: spec.legend, hint: `Tap any that fit, or add your own, up to ${MAX_ITEMS}.`, name: spec.key,
     words: spec.examples, chosen: value,
   });
-  const own = ownWords(group, spec.own);
+  // A merge of two versions may hold more than she could add: all of it stays, and she can
+  // untick any, but not add more until there is room.
+  const limit = h("p", { class: "small plan-limit", role: "status" });
+  const full = () => {
+    limit.textContent = `That's ${MAX_ITEMS}, as many as this part can hold. To add another, untick one first.`;
+  };
+  const chosen = (words) => group.values().includes(words);
+  const canAdd = (words) => {
+    if (chosen(words) || group.values().length < MAX_ITEMS) return true;
+    full();
+    return false;
+  };
+  group.element.addEventListener("change", (event) => {
+    const box = event.target;
+    if (box.checked && group.values().length > MAX_ITEMS) {
+      box.checked = false;
+      full();
+    } else if (!box.checked) {
+      limit.textContent = "";
+    }
+  });
+  const own = ownWords(group, spec.own, canAdd);
   own.setPending(pending);
   return {
-    element: h("div", { class: "plan-editor" }, group.element, own.element),
+    element: h("div", { class: "plan-editor" }, group.element, own.element, limit),
     value: () => group.values(),
     pending: () => own.pending(),
-    /** Words typed but not yet added count as added. */
+    /** Words typed but not yet added count as added; false if there is no room for them. */
     settle() {
       const words = own.pending();
+      if (words && !canAdd(words)) return false;
       if (words) group.add(words, true);
       own.setPending("");
       return true;
@@ -202,17 +226,28 @@ function listEditor(spec, value, pending) {
 }
 
 function reasonsEditor(spec, value) {
+  // Two versions kept together may be longer than she could type: she can tidy it, not lose it.
+  const limit = Math.max(TEXT_LIMIT, value.length);
   const reasons = field({
     label: "In your own words", name: "reasons", multiline: true, required: false,
-    maxlength: TEXT_LIMIT, value,
-    hint: "As few or as many words as you like.",
+    maxlength: limit, value,
+    hint: `As few or as many words as you like, up to ${number(TEXT_LIMIT)} characters.`,
   });
+  const room = h("p", { class: "small plan-limit", role: "status" });
+  reasons.input.addEventListener("input", () => { room.textContent = ""; });
   const ideasId = `plan-ideas-${++ownCount}`;
   const ideas = spec.examples.map((text) => {
     const button = h("button", { type: "button", class: "plan-idea" }, text);
     button.addEventListener("click", () => {
       const now = reasons.input.value.trimEnd();
-      if (!now.includes(text)) reasons.input.value = now ? `${now}\n${text}` : text;
+      if (now.includes(text)) return;
+      const next = now ? `${now}\n${text}` : text;
+      if (next.length > limit) {
+        room.textContent = `That one won't fit: your reasons can be up to ${number(limit)} characters. `
+          + "You could make room by shortening what's there.";
+        return;
+      }
+      reasons.input.value = next;
       reasons.input.dispatchEvent(new Event("input", { bubbles: true }));
     });
     return button;
@@ -222,7 +257,7 @@ function reasonsEditor(spec, value) {
       h("div", { class: "plan-ideas", role: "group", "aria-labelledby": ideasId },
         h("p", { id: ideasId, class: "field-hint" }, "A place to start, if you'd like one. Tap to add it:"),
         h("div", { class: "chips" }, ideas)),
-      reasons.element),
+      reasons.element, room),
     value: () => reasons.input.value.trim(),
     pending: () => "",
     settle: () => true,
@@ -266,6 +301,7 @@ function peopleEditor(value, pending = {}) {
     list,
     h("fieldset", { class: "plan-person-form" },
       h("legend", {}, "Add someone"),
+      h("p", { class: "field-hint" }, `Your plan can hold up to ${MAX_PEOPLE} people.`),
       name.element, phone.element, note.element, add),
     added);
 
@@ -284,6 +320,11 @@ function peopleEditor(value, pending = {}) {
   function addTyped({ quiet = false } = {}) {
     const typed = { name: name.input.value.trim(), phone: phone.input.value.trim(), note: note.input.value.trim() };
     if (!typed.name && !typed.phone && !typed.note) return true;
+    if (people.length >= MAX_PEOPLE) {
+      added.textContent = `Your plan holds up to ${MAX_PEOPLE} people. To add ${typed.name || "someone new"}, `
+        + "remove someone first. What you typed is still here.";
+      return false;
+    }
     if (!typed.name) {
       name.setError("Add a name, or a word for who they are.");
       name.input.focus();
