@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import base64
 import os
+import tempfile
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from server.accounts.schemas import NewAccount, PasswordKeys, RecoveryKeys
+from server.app import create_app
+from server.settings import Settings, load_settings
 
 
 def b64(n: int) -> str:
@@ -62,3 +66,21 @@ async def with_own_postgres_database(
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+@asynccontextmanager
+async def running_app(database_url: str) -> AsyncIterator[tuple[object, Settings]]:
+    """Tend in this process on ``database_url`` (its data directory a temporary one),
+    with its lifespan running: yields (app, settings)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            environ={
+                "TEND_DATABASE_URL": database_url,
+                "TEND_DATA_DIR": tmp,
+                "TEND_LOG_LEVEL": "ERROR",
+            },
+            env_file=None,
+        )
+        app = create_app(settings)
+        async with app.lifespan():
+            yield app, settings

@@ -33,14 +33,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from _app import QueryCounter, random_account, with_own_postgres_database
+from _app import QueryCounter, random_account, running_app, with_own_postgres_database
 
 from server.accounts.services import create_person, hash_account_keys
 from server.accounts.sessions import cookie_name, start_session
 from server.accounts.tables import Person
-from server.app import create_app
 from server.org.tables import Organisation, Team
-from server.settings import load_settings
 from server.sharing.insights import months_before
 from server.sharing.pulses import NO_TEAM
 from server.sharing.tables import Contribution, OrgSharing, PulseTally, SupervisionSession
@@ -164,34 +162,24 @@ async def measure(client: httpx.AsyncClient, counter: QueryCounter, url: str, re
 async def run(database_url: str, args: argparse.Namespace) -> None:
     rng = random.Random(2026)  # noqa: S311 - made-up data
     today = datetime.now(UTC).date()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(
-            environ={
-                "TEND_DATABASE_URL": database_url,
-                "TEND_DATA_DIR": tmp,
-                "TEND_LOG_LEVEL": "ERROR",
-            },
-            env_file=None,
-        )
-        app = create_app(settings)
-        async with app.lifespan():
-            started = time.perf_counter()
-            large = await make_organisation(args.workers, args.teams, today, rng)
-            small = await make_organisation(args.workers // 10, args.teams // 2, today, rng)
-            set_up = time.perf_counter() - started
-            counter = QueryCounter(app.state.engine)
-            transport = httpx.ASGITransport(app=app)
-            results = {}
-            for name, organisation_id in (("large", large), ("small", small)):
-                token, _ = await admin_session(organisation_id, settings)
-                async with httpx.AsyncClient(
-                    transport=transport,
-                    base_url="http://bench",
-                    cookies={cookie_name(settings.accounts): token},
-                ) as client:
-                    results[name, "freeze"] = await first(client, counter, "/api/admin/insights")
-                    for url in ("/api/account", "/api/admin/people", "/api/admin/insights"):
-                        results[name, url] = await measure(client, counter, url, args.requests)
+    async with running_app(database_url) as (app, settings):
+        started = time.perf_counter()
+        large = await make_organisation(args.workers, args.teams, today, rng)
+        small = await make_organisation(args.workers // 10, args.teams // 2, today, rng)
+        set_up = time.perf_counter() - started
+        counter = QueryCounter(app.state.engine)
+        transport = httpx.ASGITransport(app=app)
+        results = {}
+        for name, organisation_id in (("large", large), ("small", small)):
+            token, _ = await admin_session(organisation_id, settings)
+            async with httpx.AsyncClient(
+                transport=transport,
+                base_url="http://bench",
+                cookies={cookie_name(settings.accounts): token},
+            ) as client:
+                results[name, "freeze"] = await first(client, counter, "/api/admin/insights")
+                for url in ("/api/account", "/api/admin/people", "/api/admin/insights"):
+                    results[name, url] = await measure(client, counter, url, args.requests)
 
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     contributions = round(args.workers * 0.8) * 13

@@ -35,14 +35,12 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-from _app import QueryCounter, random_account, with_own_postgres_database
+from _app import QueryCounter, random_account, running_app, with_own_postgres_database
 
 from server.accounts.schemas import NewAccount
 from server.accounts.services import create_person, hash_account_keys
 from server.accounts.sessions import cookie_name, start_session
-from server.app import create_app
 from server.org.tables import Organisation
-from server.settings import load_settings
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 SHARE_KINDS = ("summary", "agenda", "recovery", "entry")
@@ -232,54 +230,43 @@ async def measure(
 
 async def run(database_url: str, args: argparse.Namespace) -> None:
     today = datetime.now(UTC).date()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(
-            environ={
-                "TEND_DATABASE_URL": database_url,
-                "TEND_DATA_DIR": tmp,
-                "TEND_LOG_LEVEL": "ERROR",
-            },
-            env_file=None,
+    async with running_app(database_url) as (app, settings):
+        transport = httpx.ASGITransport(app=app)
+        organisation = Organisation(name="Bench")
+        await Organisation.insert(organisation).run()
+        started = time.perf_counter()
+        large = await make_caseload(
+            organisation.id, args.supervisees, settings, transport, today, "large"
         )
-        app = create_app(settings)
-        async with app.lifespan():
-            transport = httpx.ASGITransport(app=app)
-            organisation = Organisation(name="Bench")
-            await Organisation.insert(organisation).run()
-            started = time.perf_counter()
-            large = await make_caseload(
-                organisation.id, args.supervisees, settings, transport, today, "large"
-            )
-            small = await make_caseload(organisation.id, SMALL, settings, transport, today, "small")
-            set_up = time.perf_counter() - started
+        small = await make_caseload(organisation.id, SMALL, settings, transport, today, "small")
+        set_up = time.perf_counter() - started
 
-            counter = QueryCounter(app.state.engine)
-            driver = DriverCounter()
-            await driver.install(app.state.engine)
-            results: dict[tuple[str, str], Result] = {}
-            try:
-                for name, caseload, requests in (
-                    ("large", large, args.requests),
-                    ("small", small, max(20, args.requests // 10)),
+        counter = QueryCounter(app.state.engine)
+        driver = DriverCounter()
+        await driver.install(app.state.engine)
+        results: dict[tuple[str, str], Result] = {}
+        try:
+            for name, caseload, requests in (
+                ("large", large, args.requests),
+                ("small", small, max(20, args.requests // 10)),
+            ):
+                people = [
+                    f"/api/supervision/supervisees/{worker_id}" for worker_id, _ in caseload.workers
+                ]
+                for label, urls in (
+                    ("account", ["/api/account"]),
+                    ("overview", ["/api/supervision/overview"]),
+                    ("prepare", people),
                 ):
-                    people = [
-                        f"/api/supervision/supervisees/{worker_id}"
-                        for worker_id, _ in caseload.workers
-                    ]
-                    for label, urls in (
-                        ("account", ["/api/account"]),
-                        ("overview", ["/api/supervision/overview"]),
-                        ("prepare", people),
-                    ):
-                        results[name, label] = await measure(
-                            caseload.supervisor, counter, driver, urls, requests
-                        )
-            finally:
-                driver.remove()
-                for caseload in (large, small):
-                    await caseload.supervisor.aclose()
-                    for _, client in caseload.workers:
-                        await client.aclose()
+                    results[name, label] = await measure(
+                        caseload.supervisor, counter, driver, urls, requests
+                    )
+        finally:
+            driver.remove()
+            for caseload in (large, small):
+                await caseload.supervisor.aclose()
+                for _, client in caseload.workers:
+                    await client.aclose()
 
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     print(

@@ -22,14 +22,12 @@ import uuid
 from pathlib import Path
 
 import httpx
-from _app import b64, random_account
+from _app import b64, random_account, running_app
 
 from server.accounts.schemas import NewAccount
 from server.accounts.services import create_person, hash_account_keys
 from server.accounts.sessions import cookie_name, start_session
-from server.app import create_app
 from server.org.tables import Organisation
-from server.settings import load_settings
 
 ENVELOPE_BYTES = 1 + 12 + 2048 + 16
 
@@ -62,12 +60,7 @@ async def run_clients(clients: list[httpx.AsyncClient], work) -> tuple[int, floa
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        settings = load_settings(
-            environ={"TEND_DATABASE_URL": url, "TEND_DATA_DIR": tmp, "TEND_LOG_LEVEL": "ERROR"},
-            env_file=None,
-        )
-        app = create_app(settings)
-        async with app.lifespan():
+        async with running_app(url) as (app, settings):
             people = await make_people(args.clients, settings)
             transport = httpx.ASGITransport(app=app)
             clients = [
