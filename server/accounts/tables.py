@@ -111,11 +111,13 @@ class OneTimeToken(Table):
 
 
 class Throttle(Table):
-    """Fixed-window counters for rate limits when Redis is not configured."""
+    """Sliding-window counters for rate limits when Redis is not configured: the count in
+    the window starting at ``window_start`` and in the window before it."""
 
     key = Varchar(length=200, primary_key=True)
     window_start = Integer()
     count = Integer()
+    previous_count = Integer(default=0)
 
 
 class ServerSecret(Table):

@@ -1,4 +1,13 @@
-"""Fixed-window rate limits that several Tend instances share.
+"""Sliding-window rate limits that several Tend instances share.
+
+Each key keeps two counts: events in the current fixed window and in the one before it.
+The events of the last ``seconds`` are estimated as if the previous window's were spread
+evenly over it, so the part of that window that has slid out is left out::
+
+    estimate = previous * (1 - elapsed_fraction_of_current_window) + current
+
+(the approximation Cloudflare describes). Unlike plain fixed windows, a burst that
+straddles a window boundary cannot get twice the allowance.
 
 The counters live in the database (``throttle`` table), or in Redis when
 ``TEND_REDIS_URL`` is set. Either way every instance sees the same counts.
@@ -16,22 +25,29 @@ from server.lib.errors import AppError
 
 
 class Limit(msgspec.Struct, frozen=True):
-    """At most ``count`` events per ``seconds``."""
+    """At most ``count`` events per ``seconds`` (a sliding window)."""
 
     name: str
     count: int
     seconds: int
 
 
+class Counts(msgspec.Struct, frozen=True):
+    """Events counted for a key in the current window and in the previous one."""
+
+    current: int = 0
+    previous: int = 0
+
+
 @runtime_checkable
 class Limiter(Protocol):
-    async def hit(self, key: str, seconds: int) -> int:
-        """Count one event for ``key`` in the current window; return the window's count."""
+    async def hit(self, key: str, seconds: int, now: float | None = None) -> Counts:
+        """Count one event for ``key`` in the current window; return the counts after it."""
 
-    async def peek(self, key: str, seconds: int) -> int:
-        """The current window's count, without counting."""
+    async def peek(self, key: str, seconds: int, now: float | None = None) -> Counts:
+        """The counts, without counting."""
 
-    async def undo(self, key: str, seconds: int) -> None:
+    async def undo(self, key: str, seconds: int, now: float | None = None) -> None:
         """Take back one event counted in the current window."""
 
     async def reset(self, key: str) -> None: ...
@@ -39,54 +55,103 @@ class Limiter(Protocol):
     async def close(self) -> None: ...
 
 
-def _window(seconds: int, now: float | None = None) -> int:
-    now = time.time() if now is None else now
+def _now(now: float | None) -> float:
+    return time.time() if now is None else now
+
+
+def window_start(seconds: int, now: float) -> int:
+    """Start (in Unix seconds) of the fixed window of length ``seconds`` holding ``now``."""
     return int(now // seconds) * seconds
 
 
-def retry_after(seconds: int, now: float | None = None) -> int:
-    """Seconds until the current window ends (at least 1)."""
-    now = time.time() if now is None else now
-    return max(1, math.ceil(_window(seconds, now) + seconds - now))
+def estimate(counts: Counts, seconds: int, now: float) -> float:
+    """Events in the ``seconds`` before ``now``, estimated from the two windows' counts."""
+    # Seconds of the previous window still inside the last ``seconds`` (multiplied before
+    # dividing, so that whole-second times give exact results).
+    overlap = window_start(seconds, now) + seconds - now
+    return counts.previous * overlap / seconds + counts.current
+
+
+def exhausted(limit: Limit, counts: Counts, now: float | None = None) -> bool:
+    """Whether one more attempt at ``now`` would be refused."""
+    return estimate(counts, limit.seconds, _now(now)) + 1 > limit.count
+
+
+def retry_after(limit: Limit, counts: Counts, now: float | None = None) -> int:
+    """Seconds until one more attempt would be allowed (at least 1), if no other comes.
+
+    The estimate only falls as time passes: in this window while the previous one slides
+    out, then in the next window while this one does.
+    """
+    now = _now(now)
+    seconds, start = limit.seconds, window_start(limit.seconds, now)
+    room = limit.count - 1  # the estimate must fall to this for one more attempt to fit
+    if counts.current <= room:
+        # previous * overlap / seconds <= room - current, overlap = start + seconds - t
+        spare = room - counts.current
+        overlap = spare * seconds / counts.previous if counts.previous else seconds
+        allowed_at = start + seconds - min(overlap, seconds)
+    else:
+        # In the next window this window's count is the previous one:
+        # current * overlap / seconds <= room, overlap = start + 2 * seconds - t
+        allowed_at = start + 2 * seconds - room * seconds / counts.current
+    return max(1, math.ceil(allowed_at - now))
 
 
 class DatabaseLimiter:
-    """Counters in the ``throttle`` table: one row per key, reset when its window moves."""
+    """Counters in the ``throttle`` table: one row per key, holding its current window and
+    the previous window's count.
 
-    async def hit(self, key: str, seconds: int) -> int:
+    A row in a later window than the caller's (another instance's clock is a little ahead)
+    is treated as the current window, so that clock skew never resets the counts.
+    """
+
+    # In both SQLite and PostgreSQL every expression in SET sees the row as it was.
+    _HIT = (
+        "INSERT INTO throttle (key, window_start, count, previous_count) "
+        "VALUES ({}, {}, 1, 0) "
+        "ON CONFLICT (key) DO UPDATE SET "
+        "count = CASE WHEN throttle.window_start >= excluded.window_start "
+        "THEN throttle.count + 1 ELSE 1 END, "
+        "previous_count = CASE WHEN throttle.window_start >= excluded.window_start "
+        "THEN throttle.previous_count "
+        "WHEN throttle.window_start = {} THEN throttle.count ELSE 0 END, "
+        "window_start = CASE WHEN throttle.window_start > excluded.window_start "
+        "THEN throttle.window_start ELSE excluded.window_start END "
+        "RETURNING count, previous_count"
+    )
+
+    async def hit(self, key: str, seconds: int, now: float | None = None) -> Counts:
         from server.accounts.tables import Throttle
 
-        rows = await Throttle.raw(
-            "INSERT INTO throttle (key, window_start, count) VALUES ({}, {}, 1) "
-            "ON CONFLICT (key) DO UPDATE SET "
-            "count = CASE WHEN throttle.window_start = excluded.window_start "
-            "THEN throttle.count + 1 ELSE 1 END, "
-            "window_start = excluded.window_start "
-            "RETURNING count",
-            key,
-            _window(seconds),
-        ).run()
-        return int(rows[0]["count"])
+        start = window_start(seconds, _now(now))
+        rows = await Throttle.raw(self._HIT, key, start, start - seconds).run()
+        return Counts(current=int(rows[0]["count"]), previous=int(rows[0]["previous_count"]))
 
-    async def peek(self, key: str, seconds: int) -> int:
+    async def peek(self, key: str, seconds: int, now: float | None = None) -> Counts:
         from server.accounts.tables import Throttle
 
         row = (
-            await Throttle.select(Throttle.count)
-            .where((Throttle.key == key) & (Throttle.window_start == _window(seconds)))
+            await Throttle.select(Throttle.window_start, Throttle.count, Throttle.previous_count)
+            .where(Throttle.key == key)
             .first()
             .run()
         )
-        return int(row["count"]) if row else 0
+        start = window_start(seconds, _now(now))
+        if row is None or row["window_start"] < start - seconds:
+            return Counts()
+        if row["window_start"] < start:
+            return Counts(previous=int(row["count"]))
+        return Counts(current=int(row["count"]), previous=int(row["previous_count"]))
 
-    async def undo(self, key: str, seconds: int) -> None:
+    async def undo(self, key: str, seconds: int, now: float | None = None) -> None:
         from server.accounts.tables import Throttle
 
         await (
             Throttle.update({Throttle.count: Throttle.count - 1})
             .where(
                 (Throttle.key == key)
-                & (Throttle.window_start == _window(seconds))
+                & (Throttle.window_start >= window_start(seconds, _now(now)))
                 & (Throttle.count > 0)
             )
             .run()
@@ -102,32 +167,36 @@ class DatabaseLimiter:
 
 
 class RedisLimiter:
-    """Counters in Redis: ``INCR`` on a key per window, expiring with it."""
+    """Counters in Redis: ``INCR`` on a key per window, kept while it can be the previous
+    window."""
 
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis
 
         self._redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
 
-    def _key(self, key: str, seconds: int) -> str:
-        return f"tend:throttle:{key}:{_window(seconds)}"
+    def _keys(self, key: str, seconds: int, now: float | None) -> tuple[str, str]:
+        """The names of the current and the previous window's counters."""
+        start = window_start(seconds, _now(now))
+        return f"tend:throttle:{key}:{start}", f"tend:throttle:{key}:{start - seconds}"
 
-    async def hit(self, key: str, seconds: int) -> int:
-        name = self._key(key, seconds)
+    async def hit(self, key: str, seconds: int, now: float | None = None) -> Counts:
+        current, previous = self._keys(key, seconds, now)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, seconds + 1)
-            count, _ = await pipe.execute()
-        return int(count)
+            pipe.incr(current)
+            pipe.expire(current, 2 * seconds + 1)
+            pipe.get(previous)
+            count, _, previous_count = await pipe.execute()
+        return Counts(current=int(count), previous=int(previous_count or 0))
 
-    async def peek(self, key: str, seconds: int) -> int:
-        value = await self._redis.get(self._key(key, seconds))
-        return int(value) if value else 0
+    async def peek(self, key: str, seconds: int, now: float | None = None) -> Counts:
+        current, previous = await self._redis.mget(self._keys(key, seconds, now))
+        return Counts(current=int(current or 0), previous=int(previous or 0))
 
-    async def undo(self, key: str, seconds: int) -> None:
-        name = self._key(key, seconds)
-        if await self._redis.decr(name) < 0:
-            await self._redis.set(name, 0, keepttl=True)
+    async def undo(self, key: str, seconds: int, now: float | None = None) -> None:
+        current, _ = self._keys(key, seconds, now)
+        if await self._redis.decr(current) < 0:
+            await self._redis.set(current, 0, keepttl=True)
 
     async def reset(self, key: str) -> None:
         cursor = 0
@@ -146,9 +215,15 @@ def create_limiter(redis_url: str) -> Limiter:
     return RedisLimiter(redis_url) if redis_url else DatabaseLimiter()
 
 
-def too_many(limit: Limit, message: str | None = None) -> AppError:
-    """429 with ``Retry-After`` and, in the message, when to try again."""
-    wait = retry_after(limit.seconds)
+def too_many(
+    limit: Limit,
+    message: str | None = None,
+    counts: Counts | None = None,
+    now: float | None = None,
+) -> AppError:
+    """429 with ``Retry-After`` and, in the message, when to try again: when one more
+    attempt would be allowed given ``counts`` (without them, after a whole window)."""
+    wait = limit.seconds if counts is None else retry_after(limit, counts, now)
     minutes = max(1, math.ceil(wait / 60))
     when = "in a minute" if minutes == 1 else f"in {minutes} minutes"
     return AppError(
@@ -159,11 +234,21 @@ def too_many(limit: Limit, message: str | None = None) -> AppError:
     )
 
 
-async def enforce(limiter: Limiter, limit: Limit, key: str, message: str | None = None) -> None:
+async def enforce(
+    limiter: Limiter,
+    limit: Limit,
+    key: str,
+    message: str | None = None,
+    *,
+    now: float | None = None,
+) -> None:
     """Count an attempt *before* it is made, so that attempts sent at once cannot all slip
-    under the limit; raise 429 once the window's allowance is used up."""
-    if await limiter.hit(f"{limit.name}:{key}", limit.seconds) > limit.count:
-        raise too_many(limit, message)
+    under the limit; raise 429 when, with it, the sliding window's estimate exceeds the
+    allowance. Refused attempts count too."""
+    now = _now(now)
+    counts = await limiter.hit(f"{limit.name}:{key}", limit.seconds, now)
+    if estimate(counts, limit.seconds, now) > limit.count:
+        raise too_many(limit, message, counts, now)
 
 
 async def forgive(limiter: Limiter, limit: Limit, key: str) -> None:

@@ -14,7 +14,7 @@ from server.accounts.schemas import Acceptance, InvitationPreview, Ref, decode_r
 from server.accounts.services import create_person, hash_account_keys
 from server.accounts.tables import Invitation
 from server.lib.errors import AppError
-from server.lib.throttle import Limiter, enforce, forgive, too_many
+from server.lib.throttle import Limiter, enforce, exhausted, forgive, too_many
 from server.lib.tokens import hash_token, new_token
 from server.org.common import not_found, people_refs, still_supervising, supervisors_in, team_in
 from server.org.schemas import InvitationCreate, InvitationLink, InvitationRead, InvitationStatus
@@ -276,13 +276,13 @@ async def accept_invitation(acceptance: Acceptance, client: Client, limiter: Lim
     await enforce(limiter, limits.LINK_ADDRESS, client.ip)
     row = await _by_token(acceptance.token)
     invitation_key = f"{limits.EMAIL_TAKEN_PER_INVITATION.name}:{row['id']}"
-    if await limiter.peek(invitation_key, limits.EMAIL_TAKEN_PER_INVITATION.seconds) >= (
-        limits.EMAIL_TAKEN_PER_INVITATION.count
-    ):
+    counts = await limiter.peek(invitation_key, limits.EMAIL_TAKEN_PER_INVITATION.seconds)
+    if exhausted(limits.EMAIL_TAKEN_PER_INVITATION, counts):
         raise too_many(
             limits.EMAIL_TAKEN_PER_INVITATION,
             "This invitation has been tried with several emails that already have accounts. "
             "Please ask whoever invited you for help.",
+            counts,
         )
     try:
         person_id = await _accept(row, acceptance, client)
