@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -25,8 +27,8 @@ from server.settings import (
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command is check_instrument:  # checks a file before any setting names it
-        return check_instrument(Settings(), args)
+    if args.command in (check_instrument, decrypt_export):  # need no settings or database
+        return args.command(Settings(), args)
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -160,6 +162,69 @@ def check_instrument(_: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def decrypt_export(_: Settings, args: argparse.Namespace) -> int:
+    """Open an encrypted backup with her password or recovery code and write the readable
+    and JSON exports (docs/export.md): no settings, database or server needed."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from server.backup import backup as backups
+    from server.backup.files import OutputError, check_free, write_files
+    from server.backup.render import render_html
+
+    try:
+        zone = ZoneInfo(args.time_zone) if args.time_zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"tend: {args.time_zone!r} is not a time zone (try Europe/London)", file=sys.stderr)
+        return 1
+    try:
+        data = Path(args.backup_file).read_bytes()
+    except OSError as error:
+        print(f"tend: {args.backup_file} can't be read: {_reason(error)}", file=sys.stderr)
+        return 1
+    try:
+        backup = backups.read_backup(data)
+        stem = backups.export_stem(backup)
+        html_path, json_path = args.output_dir / f"{stem}.html", args.output_dir / f"{stem}.json"
+        check_free([html_path, json_path], args.force)
+        if backup.keys.recovery is None and sys.stdin.isatty():
+            print(
+                "This backup opens with its password only (it has no recovery code copy).",
+                file=sys.stderr,
+            )
+        secret = _password_or_recovery_code()
+        if not secret:
+            print("tend: No password or recovery code was given.", file=sys.stderr)
+            return 1
+        records = backups.open_backup(backup, secret)
+        export = backups.json_export(backup, records)
+        readable = render_html(export, zone).encode()
+        write_files({html_path: readable, json_path: backups.encode_export(export)}, args.force)
+    except (backups.BackupError, OutputError) as error:
+        print(f"tend: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"tend: the exports could not be written: {_reason(error)}", file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, EOFError):
+        print("\ntend: stopped; nothing was written", file=sys.stderr)
+        return 1
+    print("Wrote your records to:")
+    print(f"  {html_path.resolve()}  (to read or print)")
+    print(f"  {json_path.resolve()}  (for other apps)")
+    print("These files are not encrypted: keep them somewhere safe.")
+    print(f"{len(records)} record{'' if len(records) == 1 else 's'}, by type:")
+    for record_type, count in backups.count_by_type(records).items():
+        print(f"  {record_type}: {count}")
+    return 0
+
+
+def _password_or_recovery_code() -> str:
+    """Asked for at a terminal, without echo; otherwise one line from standard input."""
+    if sys.stdin.isatty():
+        return getpass.getpass("Password or recovery code: ")
+    return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+
+
 def setup_link(settings: Settings, args: argparse.Namespace) -> int:
     """Print a fresh one-time set-up link (earlier ones stop working)."""
     from server.org.setup import is_set_up, new_setup_link
@@ -261,6 +326,32 @@ def invite(settings: Settings, args: argparse.Namespace) -> int:
     print(f"  {created.link}")
     if not args.no_qr:
         segno.make(created.link, error="m").terminal(compact=True)
+    return 0
+
+
+def export_org(settings: Settings, args: argparse.Namespace) -> int:
+    """Write the organisation's configuration as JSON: teams, support resources, prompts
+    and feeling words; never anyone's name, email, id or private data."""
+    from server.lib.errors import AppError
+    from server.org.export import export_organisations
+
+    async def work():
+        return await export_organisations(args.organisation)
+
+    try:
+        exported = _with_database(settings, work)
+    except AppError as error:
+        print(f"tend: {error.message}", file=sys.stderr)
+        return 2
+    except Exception as error:
+        print(f"tend: {_database_problem(error)}", file=sys.stderr)
+        return 1
+    text = msgspec.json.format(msgspec.json.encode(exported), indent=2).decode() + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as file:
+            file.write(text)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -427,6 +518,20 @@ def _parser() -> argparse.ArgumentParser:
     instrument.add_argument("file", help="the JSON file")
     instrument.set_defaults(command=check_instrument)
 
+    decrypt = commands.add_parser(
+        "decrypt-export",
+        help="turn an encrypted backup into readable and JSON exports (no server needed)",
+    )
+    decrypt.add_argument("backup_file", metavar="BACKUP_FILE", help="the .tendbackup file")
+    decrypt.add_argument(
+        "--output-dir", type=Path, default=Path(), metavar="DIR", help="where to write them"
+    )
+    decrypt.add_argument("--force", action="store_true", help="replace exports already there")
+    decrypt.add_argument(
+        "--time-zone", metavar="ZONE", help="for times shown, e.g. Europe/London (default: local)"
+    )
+    decrypt.set_defaults(command=decrypt_export)
+
     link = commands.add_parser("setup-link", help="print a fresh one-time set-up link")
     link.add_argument(
         "--another-organisation",
@@ -451,6 +556,13 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--organisation", help="which organisation, when there are several")
     inv.add_argument("--no-qr", action="store_true", help="print the link only")
     inv.set_defaults(command=invite)
+
+    org = commands.add_parser(
+        "export-org", help="write the organisation's configuration as JSON (no personal data)"
+    )
+    org.add_argument("--organisation", help="only this organisation, by name (default: all)")
+    org.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    org.set_defaults(command=export_org)
 
     commands.add_parser(
         "worker", help="send reminders (run beside `tend serve` with TEND_DISPATCHER=false)"
