@@ -31,6 +31,7 @@ from server.lib.requests import require_same_origin
 from server.lib.security_headers import SecurityHeadersMiddleware
 from server.lib.throttle import Limiter, create_limiter
 from server.org.controllers import AdminController, SetupController, SupervisionController
+from server.ownership.controllers import AdminDeletionController, OwnershipController
 from server.reflection.controllers import ReflectionController
 from server.reflection.instrument import load_instrument
 from server.reminders.controllers import PushHealthController, RemindersController
@@ -119,6 +120,8 @@ def create_app(settings: Settings) -> Litestar:
             ToolkitController,
             SupportResourcesController,
             LibraryController,
+            OwnershipController,
+            AdminDeletionController,
         ],
         # Every API route needs a session unless its handler opts out.
         middleware=[DefineMiddleware(SessionMiddleware, exclude_from_auth_key="exclude_from_auth")],

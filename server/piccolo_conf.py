@@ -20,6 +20,7 @@ APP_REGISTRY = AppRegistry(
         "server.sharing.piccolo_app",
         "server.reminders.piccolo_app",
         "server.toolkit.piccolo_app",
+        "server.ownership.piccolo_app",
     ]
 )
 

@@ -29,6 +29,7 @@ Event = Literal[
     "supervisors_changed",
     "account_deactivated",
     "account_reactivated",
+    "account_deleted",
     "support_resource_added",
     "support_resource_changed",
     "support_resource_removed",

@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody
 from server.accounts import services
 from server.accounts.schemas import (
     Acceptance,
+    AccountKeys,
     CurrentSession,
     InvitationPreview,
     KdfParams,
@@ -30,7 +31,6 @@ from server.accounts.schemas import (
     SignIn,
     SignInRecord,
     TokenBody,
-    WrappedKeys,
 )
 from server.accounts.sessions import (
     AuthUser,
@@ -44,6 +44,7 @@ from server.accounts.sessions import (
 from server.lib.requests import client_of
 from server.lib.throttle import Limiter
 from server.org import invitations, people
+from server.ownership import ended
 from server.settings import Settings
 
 PUBLIC = {"exclude_from_auth": True}
@@ -142,7 +143,9 @@ class SessionController(Controller):
         token = request.cookies.get(cookie_name(settings.accounts))
         user = await authenticate(token, settings.accounts) if token else None
         if user is None:
-            return CurrentSession(me=None, csrf_token=None)
+            # A device of a deleted account learns so, and wipes itself.
+            gone = await ended.reason_for(token) if token else None
+            return CurrentSession(me=None, csrf_token=None, ended=gone)
         return CurrentSession(me=await services.me(user.id), csrf_token=user.csrf_token)
 
 
@@ -160,9 +163,13 @@ class AccountController(Controller):
         return await services.me(request.user.id)
 
     @get("/keys", response_headers=NO_STORE)
-    async def keys(self, request: Request) -> WrappedKeys:
-        """The wrapped data key, its salt and iterations: what unlocking needs."""
-        return await services.wrapped_keys(request.user.id)
+    async def keys(self, request: Request) -> AccountKeys:
+        """The wrapped data key, its salt and iterations: what unlocking needs; and the
+        copy wrapped by the recovery code with its salt, which encrypted backups carry so
+        that they open with the code too. All of it is ciphertext or salt, and only the
+        signed-in person gets it, so handing it out reveals nothing the password or the
+        code do not already guard."""
+        return await services.account_keys(request.user.id)
 
     @put("/password", status_code=204)
     async def change_password(

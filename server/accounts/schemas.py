@@ -103,6 +103,14 @@ class WrappedKeys(Struct, frozen=True):
     wrapped_data_key: str
 
 
+class AccountKeys(WrappedKeys, frozen=True):
+    """Both wrapped copies of the data key, for an encrypted backup that opens with the
+    password or the recovery code. ``null`` recovery fields: the account has no code."""
+
+    recovery_salt: str | None
+    recovery_wrapped_data_key: str | None
+
+
 class SessionStarted(Struct, frozen=True):
     me: Me
     csrf_token: str
@@ -112,6 +120,8 @@ class SessionStarted(Struct, frozen=True):
 class CurrentSession(Struct, frozen=True):
     me: Me | None
     csrf_token: str | None
+    # "account_deleted" when this browser's account was deleted: it should wipe itself.
+    ended: Literal["account_deleted"] | None = None
 
 
 class RecoveryStart(Struct, frozen=True):

@@ -13,6 +13,7 @@ from server.accounts.audit import Client
 from server.accounts.credentials import hash_key, verify_key
 from server.accounts.schemas import (
     DEFAULT_ITERATIONS,
+    AccountKeys,
     KdfParams,
     Me,
     NewAccount,
@@ -233,6 +234,29 @@ async def wrapped_keys(person_id: UUID) -> WrappedKeys:
         salt=row["kdf_salt"],
         iterations=row["kdf_iterations"],
         wrapped_data_key=row["wrapped_data_key"],
+    )
+
+
+async def account_keys(person_id: UUID) -> AccountKeys:
+    row = await (
+        Person.select(
+            Person.kdf_salt,
+            Person.kdf_iterations,
+            Person.wrapped_data_key,
+            Person.recovery_salt,
+            Person.recovery_wrapped_key,
+        )
+        .where(Person.id == person_id)
+        .first()
+    )
+    if row is None:
+        raise AppError("There is nothing here.", status=404)
+    return AccountKeys(
+        salt=row["kdf_salt"],
+        iterations=row["kdf_iterations"],
+        wrapped_data_key=row["wrapped_data_key"],
+        recovery_salt=row["recovery_salt"] or None,
+        recovery_wrapped_data_key=row["recovery_wrapped_key"] or None,
     )
 
 

@@ -20,6 +20,7 @@ from server.accounts.schemas import Role, decode_roles
 from server.accounts.tables import Session
 from server.lib.errors import AppError
 from server.lib.tokens import hash_token, new_token, same
+from server.ownership import ended
 from server.settings import AccountSettings, Settings
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -154,6 +155,8 @@ class SessionMiddleware(AbstractAuthenticationMiddleware):
         token = connection.cookies.get(cookie_name(settings.accounts))
         user = await authenticate(token, settings.accounts) if token else None
         if user is None:
+            if token and await ended.reason_for(token) == ended.ACCOUNT_DELETED:
+                raise ended.account_deleted()  # the device wipes itself
             raise NotAuthorizedException("Please sign in to continue.")
         if connection.scope.get("method", "GET") not in SAFE_METHODS:
             sent = connection.headers.get(CSRF_HEADER, "")

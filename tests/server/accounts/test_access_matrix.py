@@ -61,6 +61,7 @@ def sample_bodies(other: dict) -> dict[str, dict]:
         "RecoveryFinish": {"recovery_token": b64(32), "password": keys.password()},
         "PasswordChange": {"current_auth_key": b64(32), "password": keys.password()},
         "RecoveryChange": {"current_auth_key": b64(32), "recovery": keys.recovery()},
+        "AccountDeletion": {"auth_key": b64(32)},
         "ProfileUpdate": {"display_name": "Renamed"},
         "TokenBody": {"token": b64(32)},
         "Acceptance": {"token": b64(32), "account": keys.account("X", "x@example.org")},

@@ -28,6 +28,8 @@ async def test_changing_the_password_rewraps_and_signs_out_other_devices(app, wo
         "salt": new.salt,
         "iterations": 600_000,
         "wrapped_data_key": new.wrapped_data_key,
+        "recovery_salt": worker.keys.recovery_salt,
+        "recovery_wrapped_data_key": worker.keys.recovery_wrapped_key,
     }
     old = await Browser(app).sign_in("jade@example.org", worker.keys.auth_key)
     assert old.status_code == 401

@@ -87,7 +87,11 @@ async def test_sign_out_ends_the_session_and_clears_the_browser(app, worker):
     assert response.status_code == 204
     assert response.headers["clear-site-data"] == '"cache", "cookies", "storage"'
     assert "Max-Age=0" in response.headers["set-cookie"]
-    assert (await worker.get("/api/session")).json() == {"me": None, "csrf_token": None}
+    assert (await worker.get("/api/session")).json() == {
+        "me": None,
+        "csrf_token": None,
+        "ended": None,
+    }
     assert (await worker.get("/api/account")).status_code == 401
 
 
