@@ -35,6 +35,8 @@ route("/setup", lazy(() => import("./views/setup.js"), "setupView"));
 route("/join", lazy(() => import("./views/join.js"), "joinView"));
 route("/recover", lazy(() => import("./views/recover.js"), "recoverView"));
 route("/settings", signedIn(lazy(() => import("./views/settings.js"), "settingsView")));
+route("/your-data", signedIn(lazy(() => import("./views/your-data.js"), "yourDataView")));
+route("/goodbye", lazy(() => import("./views/goodbye.js"), "goodbyeView"));
 const entry = lazy(() => import("./views/entry.js"), "entryView");
 route("/journal", signedIn(lazy(() => import("./views/journal.js"), "journalView")));
 route("/journal/write", signedIn(entry));
@@ -70,7 +72,7 @@ function startSync() {
 }
 
 // These pages lead someone through signing up or in, and move on by themselves.
-const SELF_LED = new Set(["/setup", "/join", "/recover", "/sign-in"]);
+const SELF_LED = new Set(["/setup", "/join", "/recover", "/sign-in", "/goodbye"]);
 
 watchConnection();
 await restore().catch((error) => console.warn("Tend could not check who is signed in:", error));

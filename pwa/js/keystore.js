@@ -4,7 +4,7 @@
    use it, but no script can read its bytes, and no raw key is ever in web storage. Beside it
    lies the wrapped key material (ciphertext only), so that the unlock screen works offline.
    Locking deletes the key and keeps the wrapped material; signing out deletes everything. */
-import { b64url, deriveAccountKeys, unwrapDataKey } from "./crypto.js";
+import { b64url, deriveAccountKeys, unwrapDataKey, WrongKeyError } from "./crypto.js";
 
 const DATABASE = "tend-keys";
 const STORE = "keys";
@@ -67,7 +67,28 @@ export async function saveUnlocked({ userId, dataKey, salt, iterations, wrappedD
   const record = {
     userId, dataKey, salt: asText(salt), iterations, wrappedDataKey: asText(wrappedDataKey),
   };
-  await withStore("readwrite", (store) => done(store.put(record, RECORD)));
+  await withStore("readwrite", async (store) => {
+    // The recovery-wrapped copy (for backups) stays while it is still the same person's.
+    const before = await done(store.get(RECORD));
+    if (before?.userId === userId && before.recovery) record.recovery = before.recovery;
+    await done(store.put(record, RECORD));
+  });
+}
+
+/**
+ * Keep the recovery-wrapped copy of the data key (ciphertext, from the server) so that a
+ * backup made offline also opens with the recovery code (docs/export.md).
+ * @param {string} userId whose it is: nothing is kept for anyone else
+ * @param {{salt: string, wrappedDataKey: string} | null} recovery
+ */
+export async function saveRecoveryCopy(userId, recovery) {
+  await withStore("readwrite", async (store) => {
+    const record = await done(store.get(RECORD));
+    if (!record || record.userId !== userId) return;
+    if (recovery) record.recovery = { salt: recovery.salt, wrappedDataKey: recovery.wrappedDataKey };
+    else delete record.recovery;
+    await done(store.put(record, RECORD));
+  });
 }
 
 /** @returns {Promise<{userId: string, dataKey: CryptoKey} | null>} the key, if unlocked */
@@ -78,13 +99,14 @@ export async function loadUnlocked() {
 
 /**
  * @returns {Promise<{userId: string, salt: string, iterations: number,
- *   wrappedDataKey: string} | null>} what the unlock screen needs, if anyone has signed in
+ *   wrappedDataKey: string, recovery: ?{salt: string, wrappedDataKey: string}} | null>}
+ *   what the unlock screen (and a backup) needs, if anyone has signed in
  */
 export async function loadWrapped() {
   const record = await readRecord();
   if (!record) return null;
   const { userId, salt, iterations, wrappedDataKey } = record;
-  return { userId, salt, iterations, wrappedDataKey };
+  return { userId, salt, iterations, wrappedDataKey, recovery: record.recovery ?? null };
 }
 
 /** Forget the unlocked key; the password (offline too) brings it back. */
@@ -117,6 +139,26 @@ export async function unlockWithPassword(password) {
     password, b64url.decode(wrapped.salt), wrapped.iterations,
   );
   const dataKey = await unwrapDataKey(b64url.decode(wrapped.wrappedDataKey), wrappingKey);
-  await saveUnlocked({ ...wrapped, dataKey });
+  const { userId, salt, iterations, wrappedDataKey } = wrapped;
+  await saveUnlocked({ userId, salt, iterations, wrappedDataKey, dataKey });
   return dataKey;
+}
+
+/**
+ * Does `password` open the key kept here? (Offline too; nothing is changed.)
+ * @returns {Promise<boolean>}
+ */
+export async function passwordOpens(password) {
+  const wrapped = await loadWrapped();
+  if (!wrapped) return false;
+  const { wrappingKey } = await deriveAccountKeys(
+    password, b64url.decode(wrapped.salt), wrapped.iterations,
+  );
+  try {
+    await unwrapDataKey(b64url.decode(wrapped.wrappedDataKey), wrappingKey);
+    return true;
+  } catch (error) {
+    if (error instanceof WrongKeyError) return false;
+    throw error;
+  }
 }

@@ -42,10 +42,29 @@ export function hasRole(role) {
   return Boolean(state.me && state.me.roles.includes(role));
 }
 
+/** Why this device was cleared, when the account it was signed in to is gone. */
+export const ENDED_WORDS = Object.freeze({
+  account_deleted: "The Tend account used on this device has been deleted, so Tend has "
+    + "cleared everything it kept here.",
+});
+
+/** The account is gone (`reason`: "account_deleted"): signed out, and the first page
+    says why this device was cleared. */
+export function endedHere(reason) {
+  setCsrfToken("");
+  update({ status: "signed-out", me: null, offline: false, ended: reason });
+}
+
 /** At start: ask the server who is signed in; offline, trust what this device holds. */
 export async function restore() {
   try {
     const session = await get("/api/session");
+    if (session.ended === "account_deleted") {
+      // Her account was deleted (here or on another device): nothing of it may stay.
+      await clearDevice();
+      endedHere("account_deleted");
+      return state;
+    }
     if (!session.me) {
       // Signed out elsewhere (another device, a new password, a closed account): the key
       // is put away here too; its wrapped copy stays for when she signs in again.
@@ -83,7 +102,7 @@ async function keep(me, dataKey, material) {
 
 function started(body) {
   setCsrfToken(body.csrf_token);
-  update({ status: "unlocked", me: body.me, offline: false });
+  update({ status: "unlocked", me: body.me, offline: false, ended: null });
   return body;
 }
 

@@ -293,7 +293,7 @@ def test_what_cannot_be_done_is_explained_in_plain_words(page, live_server, page
         "Someone else must be an admin before this person stops being one."
     )
     expect(me.get_by_role("button", name="Close account")).to_have_count(0)
-    expect(me).to_contain_text("You can't close your own account here.")
+    expect(me).to_contain_text("You can't close or delete your own account here.")
 
     # Two teams can't share a name.
     teams = admin.section("Teams")

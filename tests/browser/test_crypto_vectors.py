@@ -303,6 +303,7 @@ def test_the_keystore_keeps_an_unreadable_key_across_reloads_and_locks(page):
             "salt": vector["salt"],
             "iterations": vector["iterations"],
             "wrappedDataKey": vector["wrapped_data_key"],
+            "recovery": None,
         },
     ]
 

@@ -1,11 +1,12 @@
 import { h } from "../dom.js";
-import { current, hasRole, lock } from "../session.js";
+import { current, ENDED_WORDS, hasRole, lock } from "../session.js";
 
 function welcome() {
   return {
     title: "Tend",
     content: h("section", { class: "welcome", "aria-labelledby": "page-title" },
       h("h1", { id: "page-title", tabindex: "-1" }, "Welcome to Tend"),
+      ENDED_WORDS[current().ended] ? h("p", { role: "status" }, ENDED_WORDS[current().ended]) : null,
       h("p", { class: "lead" },
         "A private place to notice how you are, look after yourself between shifts, "
         + "and bring what matters to supervision — on your terms."),

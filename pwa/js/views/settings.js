@@ -201,6 +201,13 @@ function leaveSection() {
       h("button", { type: "button", class: "button", onclick: () => lock() }, "Lock now"), out));
 }
 
+function dataSection() {
+  return h("section", { class: "card", "aria-labelledby": "data-heading" },
+    h("h2", { id: "data-heading" }, "Your data"),
+    h("p", { class: "small" }, "Keep a copy, make a backup, see what the server holds, or delete your account."),
+    h("p", {}, h("a", { href: "/your-data" }, "Your data")));
+}
+
 function remindersSection() {
   return h("section", { class: "card", "aria-labelledby": "reminders-heading" },
     h("h2", { id: "reminders-heading" }, "Reminders"),
@@ -211,8 +218,9 @@ function remindersSection() {
 export async function settingsView() {
   const { me, offline } = current();
   const sections = offline
-    ? [h("p", {}, "Most settings need a connection. You can still lock Tend on this device."), leaveSection()]
+    ? [h("p", {}, "Most settings need a connection. You can still lock Tend, and keep a copy of your data, on this device."),
+      dataSection(), leaveSection()]
     : [nameSection(me), remindersSection(), passwordSection(), recoverySection(), await devicesSection(),
-      await historySection(), await supervisorsSection(), leaveSection()];
+      await historySection(), await supervisorsSection(), dataSection(), leaveSection()];
   return { title: "Settings", content: page("Settings", ...sections) };
 }

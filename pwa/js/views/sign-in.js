@@ -5,7 +5,7 @@ import { ApiError, OfflineError } from "../api.js";
 import { WrongKeyError } from "../crypto.js";
 import { passwordField } from "../password.js";
 import { navigate } from "../router.js";
-import { signIn as signInWith } from "../session.js";
+import { current, ENDED_WORDS, signIn as signInWith } from "../session.js";
 import { busy, field, notice, page } from "../ui.js";
 
 export function signIn() {
@@ -46,7 +46,9 @@ export function signIn() {
   return {
     title: "Sign in",
     content: page("Sign in",
-      onSignInPage ? null : h("p", { class: "lead" }, "Please sign in to see this page."),
+      ENDED_WORDS[current().ended]
+        ? h("p", { class: "lead", role: "status" }, ENDED_WORDS[current().ended])
+        : onSignInPage ? null : h("p", { class: "lead" }, "Please sign in to see this page."),
       form,
       h("p", { class: "small" },
         "New to Tend? Accounts start with an invitation from your organisation: "

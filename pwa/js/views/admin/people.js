@@ -1,7 +1,7 @@
 /* People: what each person can do, their team and supervisors; change them, or close an
    account (which signs them out everywhere at once). Nothing here touches private notes. */
 import { h } from "../../dom.js";
-import { patch, post, put } from "../../api.js";
+import { del, patch, post, put } from "../../api.js";
 import { busy, notice } from "../../ui.js";
 import {
   askFirst, capitalised, errorText, keepFocus, keyedList, rolePicker, roleWords,
@@ -83,7 +83,7 @@ function editor(person, data, onSaved) {
   };
 }
 
-function personItem(first, admin) {
+function personItem(first, admin, sectionStatus) {
   let person = first;
   const me = admin.me.id === person.id;
   const heading = h("h3", { tabindex: "-1" });
@@ -140,20 +140,44 @@ function personItem(first, admin) {
     });
   }
 
+  function deleteAccount() {
+    status.clear();
+    const name = person.display_name;
+    askFirst(account, {
+      question: `Delete ${name}'s account for good?`,
+      explain: "For someone who has left. Everything of theirs is deleted at once: their "
+        + "private notes, what they shared, their requests and reminders. Their devices are "
+        + "cleared when they next connect. This can't be undone.",
+      confirm: "Yes, delete it",
+      cancel: "Keep it",
+      busyText: "Deleting…",
+      run: async () => {
+        await del(`/api/admin/people/${person.id}`);
+        sectionStatus.info(`${name}'s account has been deleted, with everything in it.`);
+        await admin.refresh();
+        document.getElementById("people")?.focus();
+      },
+      onError: (error) => status.error(errorText(error)),
+    });
+  }
+
   function drawAccount() {
     if (me) {
       account.replaceChildren(h("p", { class: "small" },
-        "You can't close your own account here. Another admin can."));
+        "You can't close or delete your own account here. Another admin can, or you can "
+        + "delete it yourself from Your data in Settings."));
       return;
     }
     const button = h("button", { type: "button", class: "button secondary small-button" },
       person.active ? "Close account" : "Reopen account");
     button.addEventListener("click", () => setActive(!person.active));
+    const remove = h("button", { type: "button", class: "button caution small-button" }, "Delete account");
+    remove.addEventListener("click", deleteAccount);
     account.replaceChildren(
       h("p", { class: "small" }, person.active
         ? "Closing an account signs them out everywhere at once."
         : "Reopening lets them sign in again."),
-      button);
+      h("div", { class: "button-row" }, button, remove));
   }
 
   function draw(value) {
@@ -173,13 +197,15 @@ function personItem(first, admin) {
 }
 
 export function peopleSection(admin) {
-  const list = keyedList({ class: "admin-list" }, (person) => personItem(person, admin));
+  const status = notice();
+  const list = keyedList({ class: "admin-list" }, (person) => personItem(person, admin, status));
   list.update(admin.data.people);
   return {
     element: h("section", { class: "admin-section", "aria-labelledby": "people" },
       h("h2", { id: "people", tabindex: "-1" }, "People"),
       h("p", {}, "Everyone who has joined. Changing what someone can do never opens their "
         + "private notes."),
+      status.element,
       list.element),
     update: (data) => list.update(data.people),
   };
