@@ -61,7 +61,15 @@ export async function api(method, path, body) {
   } catch (error) {
     payload = null;
   }
-  if (!response.ok) throw new ApiError(response.status, payload, response.headers);
+  if (!response.ok) {
+    const error = new ApiError(response.status, payload, response.headers);
+    // The account is gone (deleted here, on another device, or by an admin): whoever
+    // listens (session.js) clears this device at once, whichever call found out.
+    if (error.status === 401 && error.code === "account_deleted") {
+      dispatchEvent(new CustomEvent("tend:account-ended", { detail: error.code }));
+    }
+    throw error;
+  }
   return payload;
 }
 

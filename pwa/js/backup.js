@@ -4,7 +4,7 @@
    Nothing is written until the whole backup has opened. */
 import { get } from "./api.js";
 import {
-  b64url, DEFAULT_ITERATIONS, deriveAccountKeys, deriveRecoveryKeys, parseRecoveryCode,
+  b64url, deriveAccountKeys, deriveRecoveryKeys, parseRecoveryCode,
   unwrapDataKey, WrongKeyError,
 } from "./crypto.js";
 import { openForExport } from "./export.js";
@@ -12,11 +12,15 @@ import * as keystore from "./keystore.js";
 import { mergePlans, normalise, planId } from "./plan.js";
 import { openRecord, sealRecord } from "./records.js";
 import * as store from "./store.js";
-import { syncSoon } from "./sync.js";
+import { syncNow, syncSoon } from "./sync.js";
 import { unlockedKey } from "./vault.js";
 
 export const BACKUP_FORMAT = "tend-backup";
 export const BACKUP_VERSION = 1;
+/** PBKDF2 iterations a backup may ask for: never fewer than Tend has ever used (a file
+    asking for fewer was tampered with), never so many that opening it would hang. */
+const MIN_ITERATIONS = 600_000;
+const MAX_ITERATIONS = 10_000_000;
 const MANIFEST_TYPE = "backup-manifest";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const B64URL = /^[A-Za-z0-9_-]*$/;
@@ -61,14 +65,21 @@ async function keyMaterial(userId) {
 }
 
 /**
- * A backup of every live record on this device (changes not yet synced included).
- * @returns {Promise<{text: string, records: number, withRecovery: boolean, createdAt: Date}>}
+ * A backup of every live record on this device (changes not yet synced included), after
+ * catching up with the server when there is a connection. A record that does not open
+ * with her key is left out (and counted): one bad record must not spoil the backup.
+ * @returns {Promise<{text: string, records: number, leftOut: number, upToDate: boolean,
+ *   withRecovery: boolean, createdAt: Date}>}
  */
 export async function makeBackup(now = new Date()) {
   const dataKey = await unlockedKey();
   const { userId } = await keystore.loadUnlocked();
+  const summary = navigator.onLine ? await syncNow().catch(() => null) : null;
+  const upToDate = Boolean(summary && !summary.error && !summary.skipped);
   const keys = await keyMaterial(userId);
-  const records = (await store.allRecords()).filter((r) => !r.deleted && r.envelope)
+  const live = (await store.allRecords()).filter((r) => !r.deleted && r.envelope);
+  const opens = await Promise.all(live.map((r) => openRecord(dataKey, r, r.envelope).then(() => true, () => false)));
+  const records = live.filter((_, i) => opens[i])
     .map((r) => ({ id: r.id, type: r.type, version: r.version, updated_at: r.updatedAt, envelope: r.envelope }));
   const backupId = crypto.randomUUID();
   const createdAt = now.toISOString();
@@ -79,7 +90,10 @@ export async function makeBackup(now = new Date()) {
     format: BACKUP_FORMAT, version: BACKUP_VERSION, backup_id: backupId, created_at: createdAt,
     user_id: userId, keys, manifest, records,
   };
-  return { text: JSON.stringify(backup), records: records.length, withRecovery: Boolean(keys.recovery), createdAt: now };
+  return {
+    text: JSON.stringify(backup), records: records.length, leftOut: live.length - records.length,
+    upToDate, withRecovery: Boolean(keys.recovery), createdAt: now,
+  };
 }
 
 // ── reading and opening one ──────────────────────────────────────────────────────────
@@ -114,7 +128,11 @@ export function readBackup(text) {
       && Number.isSafeInteger(r.version) && r.version >= 1 && isText(r.envelope, B64URL)
       && isText(r.updated_at));
   if (!wellFormed) throw NOT_A_BACKUP();
-  if (password.iterations < DEFAULT_ITERATIONS) throw DAMAGED();
+  if (password.iterations < MIN_ITERATIONS || password.iterations > MAX_ITERATIONS) {
+    throw new BackupError("tampered", "This backup asks for a password check Tend never uses, "
+      + "so it may have been tampered with. It hasn't been opened, and nothing has been changed.");
+  }
+  if (new Set(backup.records.map((r) => r.id)).size !== backup.records.length) throw DAMAGED();
   return backup;
 }
 
@@ -175,7 +193,8 @@ export async function openBackup(backup, secret, userId) {
   }
   const listed = new Set((Array.isArray(manifest?.records) ? manifest.records : []).map((r) => JSON.stringify(r)));
   const present = new Set(backup.records.map((r) => JSON.stringify([r.id, r.type, r.version])));
-  const matches = manifest?.user_id === backup.user_id && listed.size === present.size
+  const sameMoment = Date.parse(manifest?.created_at) === Date.parse(backup.created_at);
+  const matches = manifest?.user_id === backup.user_id && sameMoment && listed.size === present.size
     && backup.records.length === present.size && [...present].every((key) => listed.has(key));
   if (!matches) throw DAMAGED();
   const stored = backup.records.map((r) => ({ ...r, updatedAt: r.updated_at, deleted: false }));
@@ -226,7 +245,8 @@ async function plan(opened, dataKey, userId, backupUserId) {
 
 /**
  * What restoring this backup here would add, before anything is written.
- * @returns {Promise<{add: object[], here: object[]}>} records (export entries)
+ * @returns {Promise<{add: object[], here: object[], merges: boolean}>} records (export
+ *   entries); merges: her plan here would be joined with the backup's
  */
 export async function previewRestore(opened, backupUserId) {
   const dataKey = await unlockedKey();
@@ -235,6 +255,7 @@ export async function previewRestore(opened, backupUserId) {
   return {
     add: steps.filter((s) => s.action !== "here").map((s) => s.record),
     here: steps.filter((s) => s.action === "here").map((s) => s.record),
+    merges: steps.some((s) => s.action === "merge"),
   };
 }
 
@@ -247,24 +268,27 @@ export async function previewRestore(opened, backupUserId) {
 export async function restoreBackup(opened, backupUserId) {
   const dataKey = await unlockedKey();
   const { userId } = await keystore.loadUnlocked();
-  let added = 0;
-  let alreadyHere = 0;
-  for (const step of await plan(opened, dataKey, userId, backupUserId)) {
-    const { content } = step;
-    if (step.action === "here") {
-      alreadyHere += 1;
-      continue;
-    }
+  const steps = await plan(opened, dataKey, userId, backupUserId);
+  const changes = [];
+  for (const step of steps.filter((s) => s.action !== "here")) {
     const base = step.stored?.version ?? 0;
     const version = base + 1;
-    const record = {
-      id: step.id, type: step.record.type, version, deleted: false,
-      envelope: await sealRecord(dataKey, { id: step.id, type: step.record.type, version }, content),
-      updatedAt: new Date().toISOString(),
-    };
-    await store.saveLocalChange(record, base);
-    added += 1;
+    changes.push({
+      expectedVersion: base,
+      record: {
+        id: step.id, type: step.record.type, version, deleted: false,
+        envelope: await sealRecord(dataKey, { id: step.id, type: step.record.type, version }, step.content),
+        updatedAt: new Date().toISOString(),
+      },
+    });
   }
-  if (added) syncSoon();
-  return { added, alreadyHere };
+  try {
+    if (changes.length) await store.saveRestored(changes);
+  } catch (error) {
+    if (!(error instanceof store.StaleRecordError)) throw error;
+    throw new BackupError("moved", "Something changed here while the backup was being restored, "
+      + "so nothing was restored. Please try again.");
+  }
+  if (changes.length) syncSoon();
+  return { added: changes.length, alreadyHere: steps.length - changes.length };
 }

@@ -55,14 +55,24 @@ export function endedHere(reason) {
   update({ status: "signed-out", me: null, offline: false, ended: reason });
 }
 
+let ending = null;
+
+/** Clear this device because its account is gone; once, however many calls find out. */
+function accountEnded(reason) {
+  ending ??= clearDevice().catch(() => {}).then(() => endedHere(reason)).finally(() => { ending = null; });
+  return ending;
+}
+
+// Any API call answered "account_deleted" (a device left open, or resumed) clears it.
+addEventListener("tend:account-ended", (event) => accountEnded(event.detail));
+
 /** At start: ask the server who is signed in; offline, trust what this device holds. */
 export async function restore() {
   try {
     const session = await get("/api/session");
     if (session.ended === "account_deleted") {
       // Her account was deleted (here or on another device): nothing of it may stay.
-      await clearDevice();
-      endedHere("account_deleted");
+      await accountEnded("account_deleted");
       return state;
     }
     if (!session.me) {

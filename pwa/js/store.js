@@ -152,6 +152,35 @@ export function saveLocalChange(record, expectedVersion) {
   });
 }
 
+/**
+ * Records restored from a backup, all in ONE transaction with their outbox entries, each
+ * marked `restored` (if the server already has that record, sync keeps the server's and
+ * makes no conflicting copy). If any record moved on meanwhile, nothing is written.
+ *
+ * @param {{record: object, expectedVersion: number}[]} changes
+ */
+export function saveRestored(changes) {
+  return transaction(["records", "outbox"], "readwrite", async (s) => {
+    let seq = await nextSeq(s.outbox);
+    for (const { record, expectedVersion } of changes) {
+      const stored = await done(s.records.get(record.id));
+      if ((stored?.version ?? 0) !== expectedVersion) throw new StaleRecordError();
+      await done(s.records.put(record));
+      await done(s.outbox.put({
+        mutationId: crypto.randomUUID(),
+        recordId: record.id,
+        type: record.type,
+        baseVersion: expectedVersion,
+        deleted: false,
+        envelope: record.envelope,
+        queuedAt: Date.now(),
+        seq: seq++,
+        restored: true,
+      }));
+    }
+  });
+}
+
 // ── outbox ───────────────────────────────────────────────────────────────────────────
 
 /** Pending changes, oldest first. */

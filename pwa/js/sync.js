@@ -127,9 +127,18 @@ async function push(dataKey, summary) {
     }
     await store.removeMutations(acknowledged);
     summary.pushed += acknowledged.length;
+    const restored = new Set(batch.filter((m) => m.restored).map((m) => m.mutationId));
     for (const conflict of conflicts) {
-      const copy = await conflictingCopy(dataKey, conflict.record_id);
       const server = conflict.current ? fromServer(conflict.current) : null;
+      if (restored.has(conflict.mutation_id)) {
+        // Restored from a backup, but the server already has this record (another device
+        // restored it first, or it had not reached this one yet): the server's stays, and
+        // nothing is doubled.
+        await store.resolveConflict(conflict.record_id, server, null);
+        emit("changed", { ids: [conflict.record_id] });
+        continue;
+      }
+      const copy = await conflictingCopy(dataKey, conflict.record_id);
       await store.resolveConflict(conflict.record_id, server, copy);
       summary.conflicts += 1;
       emit("conflict", {

@@ -27,31 +27,46 @@ function passwordFirst(id, label = "Your password") {
   return passwordField({ id, label, autocomplete: "current-password", meter: false });
 }
 
+/** A form's outcome, also read out with the password field it is about. */
+function tiedNotice(password) {
+  const status = notice();
+  status.element.id = `${password.input.id}-outcome`;
+  const described = password.input.getAttribute("aria-describedby");
+  password.input.setAttribute("aria-describedby", [described, status.element.id].filter(Boolean).join(" "));
+  password.input.addEventListener("input", () => password.input.removeAttribute("aria-invalid"));
+  return status;
+}
+
+function passwordProblem(password, status, message) {
+  status.error(message);
+  password.input.setAttribute("aria-invalid", "true");
+  password.input.focus();
+  return false;
+}
+
 /** Her password, checked against the key kept here (offline too); focus and say so if not. */
 async function confirmed(password, status) {
   status.clear();
-  if (!password.input.value) {
-    status.error("Please enter your password first.");
-    password.input.focus();
-    return false;
-  }
+  if (!password.input.value) return passwordProblem(password, status, "Please enter your password first.");
   if (!(await keystore.passwordOpens(password.input.value))) {
-    status.error("That password isn't right. Please try again.");
-    password.input.focus();
-    return false;
+    return passwordProblem(password, status, "That password isn't right. Please try again.");
   }
   return true;
 }
 
 function copySection() {
   const password = passwordFirst("export-password");
-  const status = notice();
-  const readable = h("button", { type: "button", class: "button small-button" }, "Save a readable copy");
+  const status = tiedNotice(password);
+  const readable = h("button", { type: "submit", class: "button small-button" }, "Save a readable copy");
   const data = h("button", { type: "button", class: "button secondary small-button" }, "Save as data (JSON)");
+  const form = h("form", { novalidate: true }, password.element, status.element,
+    h("div", { class: "button-row" }, readable, data));
   async function save(button, kind) {
-    if (!(await confirmed(password, status))) return;
+    if (button.disabled) return;
     try {
-      const exported = await busy(button, "Making it…", () => buildExport());
+      const exported = await busy(button, "Making it…", async () => (
+        (await confirmed(password, status)) ? buildExport() : null));
+      if (!exported) return;
       const day = fileDay();
       if (kind === "html") {
         saveFile(`tend-export-${day}.html`, renderReadable(exported), "text/html");
@@ -66,7 +81,10 @@ function copySection() {
       status.error(problem(error));
     }
   }
-  readable.addEventListener("click", () => save(readable, "html"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    save(readable, "html");
+  });
   data.addEventListener("click", () => save(data, "json"));
   return card("copy-heading", "Keep a copy",
     h("p", {}, "Everything you've kept in Tend, opened on this device: your journal, check-ins, "
@@ -74,7 +92,7 @@ function copySection() {
       + "data copy is for other apps."),
     h("p", { class: "small" }, "These files aren't encrypted: anyone who has one can read it. "
       + "Because of that, Tend asks for your password first. This works without a connection."),
-    password.element, status.element, h("div", { class: "button-row" }, readable, data));
+    form);
 }
 
 function backupSection() {
@@ -88,7 +106,11 @@ function backupSection() {
       const opens = backup.withRecovery
         ? "It opens with your password as it is now, or with your recovery code."
         : "It opens with your password as it is now. (Backups made with a connection also open with your recovery code.)";
-      status.info(`Saved a backup of ${backup.records} ${backup.records === 1 ? "item" : "items"}. ${opens}`);
+      const what = backup.upToDate ? "" : " It holds what's on this device: Tend couldn't check with the server just now.";
+      const left = backup.leftOut
+        ? ` ${backup.leftOut} ${backup.leftOut === 1 ? "item" : "items"} couldn't be opened on this device and ${backup.leftOut === 1 ? "was" : "were"} left out.`
+        : "";
+      status.info(`Saved a backup of ${backup.records} ${backup.records === 1 ? "item" : "items"}. ${opens}${what}${left}`);
     } catch (error) {
       status.error(problem(error));
     }
@@ -184,18 +206,22 @@ function restoreSection() {
       return;
     }
     const count = changes.add.length;
-    lines.push(h("p", {}, `Restoring adds ${countWords(changes.add)}.`));
+    lines.push(h("p", {}, `Restoring adds ${countWords(changes.add)}.`),
+      changes.merges ? h("p", { class: "small" }, "The self-care plan in it is joined with yours, section by section.") : null);
     const go = h("button", { type: "button", class: "button small-button" }, `Restore ${count} ${count === 1 ? "item" : "items"}`);
     const cancel = h("button", { type: "button", class: "button secondary small-button" }, "Not now");
     const outcome = notice();
+    outcome.element.tabIndex = -1;
     go.addEventListener("click", async () => {
       try {
         const result = await busy(go, "Restoring…", () => restoreBackup(opened, backup.user_id));
-        cancel.hidden = true;
-        go.hidden = true;
         outcome.info(`Restored ${result.added} ${result.added === 1 ? "item" : "items"}.`
           + (result.alreadyHere ? ` ${result.alreadyHere} ${result.alreadyHere === 1 ? "was" : "were"} already here.` : "")
-          + " They'll sync to your other devices when you're online.");
+          + (navigator.onLine ? " Your other devices will have them soon."
+            : " Your other devices will have them once you're online."));
+        cancel.hidden = true;
+        go.hidden = true;
+        outcome.element.focus();
       } catch (error) {
         outcome.error(problem(error));
       }
@@ -218,12 +244,18 @@ function restoreSection() {
 }
 
 function serverSection() {
-  const status = notice();
-  const download = h("button", { type: "button", class: "button secondary small-button" }, "Download what the server holds");
-  download.addEventListener("click", async () => {
-    status.clear();
+  const password = passwordFirst("server-data-password");
+  const status = tiedNotice(password);
+  const download = h("button", { type: "submit", class: "button secondary small-button" }, "Download what the server holds");
+  const form = h("form", { novalidate: true }, password.element, status.element, download);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (download.disabled) return;
     try {
-      const data = await busy(download, "Fetching…", () => get("/api/account/data"));
+      const data = await busy(download, "Fetching…", async () => (
+        (await confirmed(password, status)) ? get("/api/account/data") : null));
+      if (!data) return;
+      password.clear();
       saveFile(`tend-server-data-${fileDay()}.json`, `${JSON.stringify(data, null, 2)}\n`, "application/json");
       status.info("Saved. Your journal, check-ins and plan are in it only as encrypted data, which only your devices can read.");
     } catch (error) {
@@ -234,21 +266,21 @@ function serverSection() {
     h("p", {}, "Your account details, where you're signed in, what you've shared and who saw it, "
       + "your requests, reminders and devices: everything the server keeps about you, as a file. "
       + "You can use it for a subject access request."),
-    status.element, download);
+    h("p", { class: "small" }, "The file isn't encrypted, so Tend asks for your password first."),
+    form);
 }
 
 function deleteSection() {
   const password = passwordFirst("delete-password");
   const understood = checkbox({ label: "I understand this can't be undone", name: "delete-understood" });
-  const status = notice();
+  const status = tiedNotice(password);
   const go = h("button", { type: "submit", class: "button caution small-button" }, "Delete my account");
   const form = h("form", { novalidate: true }, password.element, understood.element, status.element, go);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     status.clear();
     if (!password.input.value) {
-      status.error("Please enter your password.");
-      password.input.focus();
+      passwordProblem(password, status, "Please enter your password.");
       return;
     }
     if (!understood.input.checked) {
@@ -263,9 +295,11 @@ function deleteSection() {
         await post("/api/account/delete", { auth_key: b64url.encode(authKey) });
       });
     } catch (error) {
-      const wrong = error instanceof ApiError && error.code === "wrong_password";
-      status.error(wrong ? "That password isn't right. Nothing has been deleted." : problem(error));
-      if (wrong) password.input.focus();
+      if (error instanceof ApiError && error.code === "wrong_password") {
+        passwordProblem(password, status, "That password isn't right. Nothing has been deleted.");
+      } else {
+        status.error(problem(error));
+      }
       return;
     }
     await clearDevice().catch(() => {});
