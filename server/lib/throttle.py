@@ -244,11 +244,14 @@ async def enforce(
 ) -> None:
     """Count an attempt *before* it is made, so that attempts sent at once cannot all slip
     under the limit; raise 429 when, with it, the sliding window's estimate exceeds the
-    allowance. Refused attempts count too."""
+    allowance. A refused attempt is taken back, so trying again early does not push the
+    time in ``Retry-After`` further away."""
     now = _now(now)
     counts = await limiter.hit(f"{limit.name}:{key}", limit.seconds, now)
     if estimate(counts, limit.seconds, now) > limit.count:
-        raise too_many(limit, message, counts, now)
+        await limiter.undo(f"{limit.name}:{key}", limit.seconds, now)
+        refused = Counts(current=max(0, counts.current - 1), previous=counts.previous)
+        raise too_many(limit, message, refused, now)
 
 
 async def forgive(limiter: Limiter, limit: Limit, key: str) -> None:
