@@ -28,6 +28,7 @@ EXPORT_VERSION: Final = 1
 MANIFEST_TYPE: Final = "backup-manifest"
 MANIFEST_VERSION: Final = 1
 MIN_ITERATIONS: Final = 600_000
+MAX_ITERATIONS: Final = 10_000_000  # more would only hang the command: a tampered file
 SALT_BYTES: Final = 16
 
 Reason = Literal["not-a-backup", "newer-version", "weak-password-check", "wrong-secret", "damaged"]
@@ -37,8 +38,8 @@ MESSAGES: Final[dict[Reason, str]] = {
         "This backup was made by a newer version of Tend. Please update Tend first, then try again."
     ),
     "weak-password-check": (
-        "This backup asks for a weaker password check than Tend ever uses, so it may have "
-        "been tampered with. It has not been opened."
+        "This backup asks for a password check Tend never uses, so it may have been "
+        "tampered with. It has not been opened."
     ),
     "wrong-secret": "That password or recovery code does not open this backup.",
     "damaged": "This backup is damaged, so it can't be opened.",
@@ -262,7 +263,7 @@ def _check_values(backup: Backup) -> None:
             _instant(record.updated_at)
     except ValueError as error:
         raise BackupError("not-a-backup") from error
-    if password.iterations < MIN_ITERATIONS:
+    if not MIN_ITERATIONS <= password.iterations <= MAX_ITERATIONS:
         raise BackupError("weak-password-check")
 
 

@@ -113,6 +113,9 @@ async def _configuration(organisation: dict) -> OrganisationConfig:
                 teams=sorted(team_names[t] for t in r["team_ids"] or [] if t in team_names),
             )
             for r in resources
+            # One only for teams that are gone is seen by no one: exported with no teams,
+            # it would be shown to everyone.
+            if not r["team_ids"] or any(t in team_names for t in r["team_ids"])
         ],
         prompts=[
             PromptConfig(moment=i["moment"], text=i["text"], retired=i["retired_at"] is not None)

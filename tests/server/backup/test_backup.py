@@ -193,9 +193,17 @@ def test_a_backup_of_the_wrong_shape_is_refused(made, edit):
 def test_fewer_than_600000_iterations_are_refused():
     backup, code = make_backup(ITEMS[:1], iterations=599_999)
     for secret in (PASSWORD, code):
-        with pytest.raises(backups.BackupError, match="weaker password check") as error:
+        with pytest.raises(backups.BackupError, match="password check Tend never uses") as error:
             backups.open_backup(backups.read_backup(as_bytes(backup)), secret)
         assert error.value.reason == "weak-password-check"
+
+
+def test_more_than_ten_million_iterations_are_refused_before_any_work():
+    backup, _ = make_backup(ITEMS[:1])
+    backup["keys"]["password"]["iterations"] = 2**40
+    with pytest.raises(backups.BackupError) as error:
+        backups.read_backup(as_bytes(backup))
+    assert error.value.reason == "weak-password-check"
 
 
 def test_a_wrong_password_or_recovery_code_is_told_plainly(made):

@@ -128,8 +128,8 @@ WRONG = "That password or recovery code does not open this backup."
         (lambda made: _edit(made, lambda b: b["records"].pop()), PASSWORD, DAMAGED),
         (lambda made: _edit(made, _swapped), PASSWORD, DAMAGED),
         (lambda made: as_bytes(make_backup(ITEMS[:1], iterations=100_000)[0]), PASSWORD,
-         "This backup asks for a weaker password check than Tend ever uses, so it may have "
-         "been tampered with. It has not been opened."),
+         "This backup asks for a password check Tend never uses, so it may have been "
+         "tampered with. It has not been opened."),
         (lambda made: as_bytes(made[0]), "", "No password or recovery code was given."),
     ],
     ids=["not JSON", "truncated", "JSON but not a backup", "version 2", "wrong password",
