@@ -35,6 +35,8 @@ self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "SKIP_WAITING") {
     self.skipWaiting();
+  } else if (type === "CLAIM") {
+    event.waitUntil(self.clients.claim());
   } else if (type === "GET_VERSION" && event.ports[0]) {
     event.ports[0].postMessage({ version: BUILD.version });
   }

@@ -60,6 +60,12 @@ export async function registerServiceWorker() {
     updateViaCache: "none",
   });
   watchForWaiting(registration);
+  // A page still loading when the first worker activated can miss its clients.claim()
+  // (Chromium claims only pages ready to run scripts) and would stay uncontrolled, so not
+  // offline, until reloaded: ask the worker to claim once more.
+  navigator.serviceWorker.ready.then((ready) => {
+    if (!navigator.serviceWorker.controller) ready.active?.postMessage({ type: "CLAIM" });
+  }).catch(() => {});
   const check = () => registration.update().catch(() => {});
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") check();
