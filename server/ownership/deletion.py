@@ -129,19 +129,22 @@ async def erase(
     """Delete everything that names the person, in one transaction, and note that an
     account was deleted. 409 if she is her organisation's last active admin."""
     async with Person._meta.db.transaction():
+        found = await Person.select(Person.organisation).where(Person.id == person_id).first()
+        if found is None:
+            raise not_found()
+        organisation_id = found["organisation"]
+        # Locked first, then read: two admins deleting each other at once take turns.
+        await lock_organisation(organisation_id)
         person = await (
-            Person.select(Person.email, Person.organisation, Person.is_admin, Person.active)
+            Person.select(Person.email, Person.is_admin, Person.active)
             .where(Person.id == person_id)
             .first()
         )
         if person is None:
             raise not_found()
-        organisation_id = person["organisation"]
-        await lock_organisation(organisation_id)
         admin = person["is_admin"] and person["active"]
         if admin and not await _other_admins(organisation_id, person_id):
             raise last_admin()
-        await _end_sessions(person_id)
         await _erase_invitations(person_id, organisation_id)
         await Supervision.delete().where(
             (Supervision.supervisor == person_id) | (Supervision.worker == person_id)
@@ -153,6 +156,8 @@ async def erase(
             await table.delete().where(table.person == person_id)
         await _erase_counters(person_id, person["email"], limiter)
         await _erase_security_events(person_id)
+        # Last, so that a sign-in finishing meanwhile is among the sessions told.
+        await _end_sessions(person_id)
         await Person.delete().where(Person.id == person_id)
         await audit.record(
             "account_deleted",
