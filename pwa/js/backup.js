@@ -10,7 +10,7 @@ import {
 import { openForExport } from "./export.js";
 import * as keystore from "./keystore.js";
 import { mergePlans, normalise, planId } from "./plan.js";
-import { openRecord, sealRecord } from "./records.js";
+import { openRecord, sealRecord, SYNCED_TYPES } from "./records.js";
 import * as store from "./store.js";
 import { syncNow, syncSoon } from "./sync.js";
 import { unlockedKey } from "./vault.js";
@@ -218,11 +218,17 @@ export async function restoredId(userId, backupUserId, id) {
 const sameJson = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 /** What restoring would do to each record: {record, id, stored, content, action}, action
-    one of add (new here), back (deleted here since), merge (the plan), here (left alone). */
+    one of add (new here), back (deleted here since), merge (the plan), here (left alone),
+    unknown (a kind from a newer Tend, left in the backup). */
 async function plan(opened, dataKey, userId, backupUserId) {
   const ownPlanId = await planId(dataKey);
   const steps = [];
   for (const record of opened.records) {
+    if (!SYNCED_TYPES.includes(record.type)) {
+      // From a newer Tend: this one could neither show nor sync it. It stays in the backup.
+      steps.push({ record, id: record.id, stored: null, action: "unknown", content: record.content });
+      continue;
+    }
     const id = record.type === "plan" && !opened.sameAccount ? ownPlanId
       : opened.sameAccount ? record.id : await restoredId(userId, backupUserId, record.id);
     const stored = await store.getRecord(id);
@@ -245,16 +251,18 @@ async function plan(opened, dataKey, userId, backupUserId) {
 
 /**
  * What restoring this backup here would add, before anything is written.
- * @returns {Promise<{add: object[], here: object[], merges: boolean}>} records (export
- *   entries); merges: her plan here would be joined with the backup's
+ * @returns {Promise<{add: object[], here: object[], unknown: object[], merges: boolean}>}
+ *   records (export entries); unknown: kinds this version of Tend does not know, left in
+ *   the backup; merges: her plan here would be joined with the backup's
  */
 export async function previewRestore(opened, backupUserId) {
   const dataKey = await unlockedKey();
   const { userId } = await keystore.loadUnlocked();
   const steps = await plan(opened, dataKey, userId, backupUserId);
   return {
-    add: steps.filter((s) => s.action !== "here").map((s) => s.record),
+    add: steps.filter((s) => !["here", "unknown"].includes(s.action)).map((s) => s.record),
     here: steps.filter((s) => s.action === "here").map((s) => s.record),
+    unknown: steps.filter((s) => s.action === "unknown").map((s) => s.record),
     merges: steps.some((s) => s.action === "merge"),
   };
 }
@@ -270,7 +278,7 @@ export async function restoreBackup(opened, backupUserId) {
   const { userId } = await keystore.loadUnlocked();
   const steps = await plan(opened, dataKey, userId, backupUserId);
   const changes = [];
-  for (const step of steps.filter((s) => s.action !== "here")) {
+  for (const step of steps.filter((s) => !["here", "unknown"].includes(s.action))) {
     const base = step.stored?.version ?? 0;
     const version = base + 1;
     changes.push({
@@ -290,5 +298,6 @@ export async function restoreBackup(opened, backupUserId) {
       + "so nothing was restored. Please try again.");
   }
   if (changes.length) syncSoon();
-  return { added: changes.length, alreadyHere: steps.length - changes.length };
+  const alreadyHere = steps.filter((s) => s.action === "here").length;
+  return { added: changes.length, alreadyHere };
 }

@@ -196,6 +196,9 @@ export async function openRecord(dataKey, { id, type, version }, envelope) {
   }
 }
 
+/** The record types the server stores and syncs (server/sync/schemas.py RecordType). */
+export const SYNCED_TYPES = Object.freeze(["journal", "checkin", "reflection", "agenda", "supervision", "plan"]);
+
 /** @returns {string} a new record id: a random, canonical lower-case UUIDv4 */
 export function newRecordId() {
   return crypto.randomUUID();

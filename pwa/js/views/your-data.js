@@ -198,6 +198,9 @@ function restoreSection() {
     if (changes.here.length) {
       lines.push(h("p", {}, `${changes.here.length} of these ${changes.here.length === 1 ? "is" : "are"} already here and will stay as ${changes.here.length === 1 ? "it is" : "they are"}.`));
     }
+    if (changes.unknown.length) {
+      lines.push(h("p", { class: "small" }, `${changes.unknown.length} ${changes.unknown.length === 1 ? "item is" : "items are"} of a kind this version of Tend can't use yet, so ${changes.unknown.length === 1 ? "it stays" : "they stay"} in the backup. A readable copy shows ${changes.unknown.length === 1 ? "it" : "them"}.`));
+    }
     if (!changes.add.length) {
       lines.push(h("p", {}, "Everything in it is already here, so there's nothing to restore."));
       preview.replaceChildren(...lines);

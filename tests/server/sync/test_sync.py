@@ -206,3 +206,17 @@ async def test_a_record_made_and_changed_in_one_batch_ends_at_its_last_version(a
     assert [r["version"] for r in response.json()["results"]] == [1, 2, 3]
     changes, _ = await pull_all(worker)
     assert [(c["version"], c["ciphertext"]) for c in changes] == [(3, last)]
+
+
+def test_the_app_and_the_server_agree_on_which_record_types_sync():
+    """A backup restores only kinds the server stores (pwa/js/records.js SYNCED_TYPES)."""
+    import re
+    import typing
+    from pathlib import Path
+
+    from server.sync.schemas import RecordType
+
+    source = (Path(__file__).parents[3] / "pwa" / "js" / "records.js").read_text()
+    listed = re.search(r"SYNCED_TYPES = Object\.freeze\(\[([^\]]*)\]", source)
+    assert listed is not None
+    assert set(re.findall(r'"([^"]+)"', listed.group(1))) == set(typing.get_args(RecordType))
