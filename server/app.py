@@ -24,7 +24,8 @@ from server.accounts.controllers import (
 )
 from server.accounts.sessions import SessionMiddleware
 from server.lib.db import bind_engine, close_engine, create_engine, open_engine
-from server.lib.errors import EXCEPTION_HANDLERS
+from server.lib.errors import EXCEPTION_HANDLERS, declare_error_responses
+from server.lib.metrics import RequestMetricsMiddleware
 from server.lib.migrations import apply_migrations
 from server.lib.request_context import RequestContextMiddleware
 from server.lib.requests import require_same_origin
@@ -46,6 +47,7 @@ from server.sharing.controllers import (
 from server.sharing.insights_controller import InsightsController
 from server.sync.controllers import SyncController
 from server.system.controllers import SystemController
+from server.system.metrics import MetricsController
 from server.toolkit.controllers import (
     LibraryController,
     SupportResourcesController,
@@ -126,8 +128,10 @@ def create_app(settings: Settings) -> Litestar:
         # Every API route needs a session unless its handler opts out.
         middleware=[DefineMiddleware(SessionMiddleware, exclude_from_auth_key="exclude_from_auth")],
     )
+    # Without a token /metrics does not exist (a 404 like any unknown address).
+    metrics = [MetricsController] if settings.metrics.token else []
     app = Litestar(
-        route_handlers=[SystemController, api, PwaController],
+        route_handlers=[SystemController, *metrics, api, PwaController],
         dependencies={"limiter": Provide(provide_limiter, sync_to_thread=False)},
         before_request=require_same_origin,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -154,10 +158,12 @@ def create_app(settings: Settings) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    declare_error_responses(app)
     # Outermost, so that every response (404s and 405s too) gets an id and the headers.
-    app.asgi_handler = RequestContextMiddleware(
-        SecurityHeadersMiddleware(app.asgi_handler, settings.server)
-    )
+    handler = SecurityHeadersMiddleware(app.asgi_handler, settings.server)
+    if settings.metrics.token:
+        handler = RequestMetricsMiddleware(handler)
+    app.asgi_handler = RequestContextMiddleware(handler)
     return app
 
 

@@ -176,6 +176,13 @@ class RedisSettings(msgspec.Struct, frozen=True, rename={"url": "TEND_REDIS_URL"
     url: str = ""
 
 
+class MetricsSettings(msgspec.Struct, frozen=True, rename={"token": "TEND_METRICS_TOKEN"}):
+    """``/metrics`` in Prometheus' text format, for a scraper holding this bearer token;
+    off (the address does not exist) when empty."""
+
+    token: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._~+/=-]{32,256}$")] = ""
+
+
 class PathSettings(
     msgspec.Struct, frozen=True, rename={"data": "TEND_DATA_DIR", "pwa": "TEND_PWA_DIR"}
 ):
@@ -205,6 +212,7 @@ class Settings(msgspec.Struct, frozen=True):
     sync: SyncSettings = SyncSettings()
     reflection: ReflectionSettings = ReflectionSettings()
     push: PushSettings = PushSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
 
 _SECTIONS: dict[str, type[msgspec.Struct]] = {
@@ -217,6 +225,7 @@ _SECTIONS: dict[str, type[msgspec.Struct]] = {
     "sync": SyncSettings,
     "reflection": ReflectionSettings,
     "push": PushSettings,
+    "metrics": MetricsSettings,
 }
 
 _HINTS = {
@@ -242,8 +251,13 @@ _HINTS = {
     "TEND_DISPATCHER": "use true or false",
     "TEND_PUSH_CONCURRENCY": "use a whole number from 1 to 1000",
     "TEND_PUSH_HOSTS": "use push service host names, comma-separated",
+    "TEND_METRICS_TOKEN": (
+        "use a random token of 32 to 256 letters, digits or -._~+/= "
+        "(such as the output of openssl rand -hex 32), or leave it unset"
+    ),
 }
 _SECRET_BEARING = {"TEND_DATABASE_URL", "TEND_REDIS_URL"}
+_SECRETS = {"TEND_METRICS_TOKEN"}  # never shown, not even in part
 _NOT_SETTINGS = {
     "TEND_TEST_DATABASE_URL",
     "TEND_TEST_REDIS_URL",
@@ -338,6 +352,7 @@ def _explain(error: msgspec.ValidationError, env: Mapping[str, str]) -> Settings
     name = match.group(1)
     value = env.get(name, "")
     shown = redact_url(value) if name in _SECRET_BEARING else value
+    shown = "***" if name in _SECRETS else shown
     detail = str(error).split(" - at ")[0]
     hint = _HINTS.get(name, detail[0].lower() + detail[1:])
     return SettingsError(f"{name}={shown!r} is not valid: {hint}")

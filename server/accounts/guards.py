@@ -13,7 +13,8 @@ from server.accounts.sessions import AuthUser
 
 def requires(role: Role):
     def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-        user = connection.user
+        # Not ``connection.user``: it raises when authentication was skipped (OPTIONS).
+        user = connection.scope.get("user")
         if not isinstance(user, AuthUser) or not user.has(role):
             raise PermissionDeniedException("This is not part of what you can do in Tend.")
 

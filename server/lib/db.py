@@ -282,6 +282,41 @@ async def ping(engine: Engine, within: float = 2.0) -> None:
         await engine.run_querystring(QueryString("SELECT 1"))
 
 
+def unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be used just now (stopped, restarting,
+    the connection cut, out of connections, or SQLite's lock held past the busy timeout)
+    rather than a fault in Tend: worth a 503 and another try, not a 500. Redis (shared
+    rate limits) that cannot be reached counts too."""
+    import asyncpg
+    import redis.exceptions
+
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(
+            cause,
+            ConnectionError
+            | TimeoutError
+            | asyncpg.PostgresConnectionError
+            | asyncpg.exceptions.OperatorInterventionError
+            | asyncpg.exceptions.InsufficientResourcesError
+            | redis.exceptions.ConnectionError
+            | redis.exceptions.TimeoutError,
+        ):
+            return True
+        if isinstance(cause, asyncpg.InterfaceError) and "connection is closed" in str(cause):
+            return True
+        # The server ended a connection between two statements (a fast shutdown): asyncpg
+        # is left waiting out the error and refuses the next statement with this.
+        if isinstance(cause, asyncpg.InternalClientError):
+            return True
+        if isinstance(cause, sqlite3.OperationalError) and "database is locked" in str(cause):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def bind_engine(engine: Engine) -> None:
     """Make ``engine`` the one every Tend table, and Piccolo's migration runner, uses."""
     from piccolo.apps.migrations.tables import Migration

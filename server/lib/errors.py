@@ -6,8 +6,10 @@ import logging
 from http import HTTPStatus
 
 import msgspec
-from litestar import Request, Response
+from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.routes import HTTPRoute
 
 from server.lib.request_context import request_id_of
 
@@ -34,6 +36,8 @@ _MESSAGES = {
     405: "This address does not accept that method.",
     413: "That request is too large.",
     500: "Something went wrong on our side. Nothing you did caused this.",
+    503: "Tend can't reach the place it keeps things just now. Please try again in a "
+    "moment. Nothing you did caused this.",
 }
 
 
@@ -118,7 +122,15 @@ def handle_http_exception(request: Request, error: HTTPException) -> Response[Er
 
 
 def handle_unexpected(request: Request, error: Exception) -> Response[ErrorBody]:
-    """Log the traceback on the server; tell the client only that it failed, and its id."""
+    """Log the traceback on the server; tell the client only that it failed, and its id.
+    A database that cannot be reached just now is a 503 to try again, not a 500."""
+    from server.lib.db import unavailable
+
+    if unavailable(error):
+        logger.warning("storage unavailable", extra={"fields": {"error": type(error).__name__}})
+        return error_response(
+            request, 503, "unavailable", _MESSAGES[503], headers={"Retry-After": "5"}
+        )
     logger.error("unhandled error", exc_info=error)
     return error_response(request, 500, "internal_error", _MESSAGES[500])
 
@@ -143,3 +155,32 @@ EXCEPTION_HANDLERS = {
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,
 }
+
+
+# What the OpenAPI schema says any API operation may answer besides its success, all in
+# the one error shape (a handler's own ``responses=`` wins for its status codes).
+API_ERROR_RESPONSES = {
+    400: "The request could not be read (for example, malformed JSON).",
+    401: "No live session, or credentials that do not match.",
+    403: "Not allowed: a role this person does not have, another site, or no CSRF token.",
+    404: "Nothing here, or nothing this person may see.",
+    409: "The request conflicts with the current state.",
+    410: "A one-time link or code that has expired or was already used.",
+    413: "The request body is too large.",
+    422: "Some of what was sent is not valid.",
+    429: "Too many attempts; Retry-After says when one more would be allowed.",
+    500: "Something went wrong on the server; the request id finds it in the log.",
+}
+
+
+def declare_error_responses(app: Litestar, path_prefix: str = "/api/") -> None:
+    """Declare the error shape in the OpenAPI schema for every operation under
+    ``path_prefix`` (instead of Litestar's own, which the API never sends)."""
+    specs = {
+        status: ResponseSpec(ErrorBody, description=description, generate_examples=False)
+        for status, description in API_ERROR_RESPONSES.items()
+    }
+    for route in app.routes:
+        if isinstance(route, HTTPRoute) and route.path.startswith(path_prefix):
+            for handler in route.route_handlers:
+                handler.responses = {**specs, **(handler.responses or {})}

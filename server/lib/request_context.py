@@ -67,7 +67,7 @@ class RequestContextMiddleware:
                     "fields": {
                         "request_id": request_id,
                         "method": scope["method"],
-                        "route": _route(scope),
+                        "route": route_template(scope),
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     }
@@ -76,7 +76,7 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-def _route(scope: Scope) -> str:
+def route_template(scope: Scope) -> str:
     """The matched route's template; never the path itself, which may hold a token."""
     template = scope.get("path_template")
     if scope.get("route_handler") is not None and template:

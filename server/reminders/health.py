@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from msgspec import Struct
+from piccolo.query.functions.aggregate import Sum
 
 from server.accounts.tables import Person
 from server.reminders.push import origin_of
@@ -81,6 +82,16 @@ async def push_health(organisation_id: UUID) -> PushHealth:
         waiting=len(waiting),
         oldest_waiting_since=waiting[0]["next_at"] if waiting else None,
     )
+
+
+async def outcome_totals() -> dict[tuple[str, str], int]:
+    """Pushes ever counted, by (push service, result), all organisations together."""
+    rows = await PushOutcomeCount.select(
+        PushOutcomeCount.service,
+        PushOutcomeCount.result,
+        Sum(PushOutcomeCount.count).as_alias("count"),
+    ).group_by(PushOutcomeCount.service, PushOutcomeCount.result)
+    return {(row["service"], row["result"]): int(row["count"]) for row in rows}
 
 
 def service_of(endpoint: str) -> str:

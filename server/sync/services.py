@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 from server.lib.errors import AppError, ErrorDetail
+from server.lib.metrics import count_mutations
 from server.settings import SyncSettings
 from server.sync.schemas import (
     Changes,
@@ -201,6 +202,7 @@ async def push(owner: UUID, mutations: list[Mutation], settings: SyncSettings) -
             .where(SyncState.owner == owner)
             .run()
         )
+    count_mutations(result.status for result in results)
     return PushResult(results=results, used_bytes=used, quota_bytes=settings.quota_bytes)
 
 

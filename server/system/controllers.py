@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import msgspec
@@ -11,11 +12,18 @@ from piccolo.engine.base import Engine
 
 from server import __version__
 from server.lib.db import ping
-from server.lib.errors import AppError
+from server.lib.errors import AppError, ErrorDetail
 from server.lib.routes import get
 
 logger = logging.getLogger("tend.system")
 NO_STORE = {"cache-control": "no-store"}
+REDIS_TIMEOUT = 1.0
+NOT_CONFIGURED = "not configured"
+UNREACHABLE = {
+    ("database",): "The database cannot be reached.",
+    ("redis",): "Redis cannot be reached.",
+    ("database", "redis"): "Neither the database nor Redis can be reached.",
+}
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -26,6 +34,24 @@ class Health(msgspec.Struct, frozen=True):
 class Readiness(msgspec.Struct, frozen=True):
     status: str
     database: str
+    redis: str
+
+
+async def ping_redis(url: str, within: float = REDIS_TIMEOUT) -> None:
+    """Raise if Redis does not answer a PING within ``within`` seconds (one try, on a
+    connection of its own, so a slow Redis never holds up the rate limits' connections)."""
+    import redis.asyncio as redis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
+    client = redis.Redis.from_url(
+        url, socket_timeout=within, socket_connect_timeout=within, retry=Retry(NoBackoff(), 0)
+    )
+    try:
+        async with asyncio.timeout(within):
+            await client.ping()
+    finally:
+        await client.aclose()
 
 
 class SystemController(Controller):
@@ -38,13 +64,25 @@ class SystemController(Controller):
 
     @get("/ready", response_headers=NO_STORE)
     async def ready(self, state: State) -> Readiness:
-        """The database answers; 503 with the reason otherwise."""
+        """The database and, when ``TEND_REDIS_URL`` is set, Redis answer; 503 naming
+        which does not otherwise."""
         engine: Engine = state.engine
-        try:
-            await ping(engine)
-        except Exception as error:
-            logger.warning("database not ready", extra={"fields": {"error": type(error).__name__}})
+        redis_url: str = state.settings.redis.url
+        checks = {"database": ping(engine)}
+        if redis_url:
+            checks["redis"] = ping_redis(redis_url)
+        outcomes = await asyncio.gather(*checks.values(), return_exceptions=True)
+        failed = {name: error for name, error in zip(checks, outcomes, strict=True) if error}
+        for name, error in failed.items():
+            logger.warning(f"{name} not ready", extra={"fields": {"error": type(error).__name__}})
+        down = tuple(failed)
+        if down:
             raise AppError(
-                "The database cannot be reached.", status=503, code="not_ready"
-            ) from error
-        return Readiness(status="ready", database=engine.engine_type)
+                UNREACHABLE[down],
+                status=503,
+                code="not_ready",
+                details=[ErrorDetail(name, "cannot be reached") for name in down],
+            )
+        return Readiness(
+            status="ready", database=engine.engine_type, redis="ok" if redis_url else NOT_CONFIGURED
+        )

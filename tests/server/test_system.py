@@ -1,9 +1,28 @@
 from __future__ import annotations
 
+import os
+import time
+
+import pytest
+import redis
 from litestar.testing import AsyncTestClient
 
 from server import __version__
 from server.app import create_app
+
+REDIS_URL = os.environ.get("TEND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        message = f"Redis is not reachable at {REDIS_URL}"
+        if os.environ.get("TEND_REQUIRE_REDIS") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return REDIS_URL
 
 
 async def test_health_says_the_process_is_alive(client):
@@ -16,7 +35,48 @@ async def test_health_says_the_process_is_alive(client):
 async def test_ready_when_the_database_answers(client, app):
     response = await client.get("/ready")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "database": app.state.engine.engine_type}
+    assert response.json() == {
+        "status": "ready",
+        "database": app.state.engine.engine_type,
+        "redis": "not configured",
+    }
+
+
+async def test_ready_names_redis_when_it_is_configured_and_answers(make_settings, redis_url):
+    app = create_app(make_settings(TEND_REDIS_URL=redis_url))
+    async with AsyncTestClient(app=app) as client:
+        response = await client.get("/ready")
+    assert response.status_code == 200
+    assert response.json()["redis"] == "ok"
+
+
+async def test_not_ready_naming_redis_when_it_is_configured_but_unreachable(make_settings):
+    app = create_app(make_settings(TEND_REDIS_URL="redis://:secret@127.0.0.1:1/0"))
+    async with AsyncTestClient(app=app) as client:
+        started = time.perf_counter()
+        response = await client.get("/ready")
+        elapsed = time.perf_counter() - started
+    assert response.status_code == 503
+    body = response.json()
+    assert body["code"] == "not_ready"
+    assert body["message"] == "Redis cannot be reached."
+    assert body["details"] == [{"field": "redis", "message": "cannot be reached"}]
+    assert body["request_id"] == response.headers["x-request-id"]
+    assert "secret" not in response.text
+    assert elapsed < 2
+
+
+async def test_redis_away_is_a_prompt_503_to_try_again_not_a_500(make_settings):
+    """Shared rate limits live in Redis: when it cannot be reached, a sign-in (which counts
+    an attempt there first) is refused as 'try again', never as a fault in Tend."""
+    app = create_app(make_settings(TEND_REDIS_URL="redis://127.0.0.1:1/0"))
+    async with AsyncTestClient(app=app) as client:
+        answer = await client.post(
+            "/api/auth/sign-in", json={"email": "jade@example.org", "auth_key": "A" * 43}
+        )
+    assert answer.status_code == 503
+    assert answer.json()["code"] == "unavailable"
+    assert answer.headers["retry-after"] == "5"
 
 
 async def test_not_ready_with_a_reason_when_the_database_is_unreachable(make_settings):
@@ -31,8 +91,22 @@ async def test_not_ready_with_a_reason_when_the_database_is_unreachable(make_set
     body = response.json()
     assert body["code"] == "not_ready"
     assert body["message"] == "The database cannot be reached."
+    assert body["details"] == [{"field": "database", "message": "cannot be reached"}]
     assert body["request_id"] == response.headers["x-request-id"]
     assert "secret" not in response.text
+
+
+async def test_not_ready_naming_both_when_neither_answers(make_settings):
+    settings = make_settings(
+        TEND_DATABASE_URL="postgresql://tend@127.0.0.1:1/tend",
+        TEND_MIGRATE_ON_START="false",
+        TEND_REDIS_URL="redis://127.0.0.1:1/0",
+    )
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        response = await client.get("/ready")
+    assert response.status_code == 503
+    assert response.json()["message"] == "Neither the database nor Redis can be reached."
+    assert [d["field"] for d in response.json()["details"]] == ["database", "redis"]
 
 
 async def test_openapi_schema_is_served_without_third_party_scripts(client):
