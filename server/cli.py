@@ -416,6 +416,72 @@ def vapid(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def backup(settings: Settings, args: argparse.Namespace) -> int:
+    """Copy the SQLite database to DEST while Tend keeps serving (SQLite's backup API);
+    on PostgreSQL, say to use pg_dump and exit 2."""
+    from server.lib.sqlite_backup import BackupError, backup_database
+
+    if not settings.database.is_sqlite:
+        print(
+            "tend: tend backup copies SQLite databases only, and this server uses PostgreSQL "
+            f"({redact_url(settings.database.url)}). Back it up with pg_dump, for example:\n"
+            '  pg_dump --format=custom --file="tend-$(date +%F).dump" "$TEND_DATABASE_URL"\n'
+            "Restoring it, and a restore drill: docs/deploy.md (Backups).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        made = backup_database(settings.database.sqlite_path, args.dest, replace=args.force)
+    except BackupError as error:
+        print(f"tend: {error}", file=sys.stderr)
+        return 1
+    print(f"Backed up {settings.database.sqlite_path} to {made.path} (checked, mode 0600)")
+    print(f"  size:       {made.size / 1_048_576:.1f} MB ({made.size} bytes)")
+    print(f"  tables:     {made.tables}")
+    print(f"  holds:      {made.organisations} organisation(s), {made.people} person(s)")
+    return 0
+
+
+def restore(settings: Settings, args: argparse.Namespace) -> int:
+    """Restore a ``tend backup`` file into this instance's empty SQLite database (Tend
+    stopped), then apply newer migrations; on PostgreSQL, say how to and exit 2."""
+    from server.lib.migrations import known_migrations
+    from server.lib.sqlite_backup import BackupError, restore_database
+
+    if not settings.database.is_sqlite:
+        print(
+            "tend: tend restore restores SQLite backups only, and this server uses PostgreSQL "
+            f"({redact_url(settings.database.url)}). Restore a pg_dump file into a new, empty "
+            "database, point TEND_DATABASE_URL at it, then apply newer migrations:\n"
+            "  createdb tend_restored\n"
+            "  pg_restore --no-owner --dbname=postgresql://USER@HOST:5432/tend_restored "
+            "tend-DATE.dump\n"
+            "  tend migrate\n"
+            "Details, and a restore drill: docs/deploy.md (Backups).",
+            file=sys.stderr,
+        )
+        return 2
+    target = settings.database.sqlite_path
+    try:
+        restored = restore_database(args.source, target, known_migrations())
+    except BackupError as error:
+        print(f"tend: nothing was restored: {error}", file=sys.stderr)
+        return 1
+    print(f"Restored {args.source} into {target}")
+    print(f"  holds:      {restored.organisations} organisation(s), {restored.people} person(s)")
+    try:
+        applied = _apply_migrations(settings)
+    except Exception as error:
+        print(
+            f"tend: the data is restored, but migrating it failed: {_database_problem(error)}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"  migrations: {len(applied)} newer applied" if applied else "  migrations: up to date")
+    print("Start Tend again (tend serve): sign-ins and devices carry on as they were.")
+    return 0
+
+
 def _setup_hours() -> int:
     from server.org.setup import SETUP_LINK_HOURS
 
@@ -572,6 +638,18 @@ def _parser() -> argparse.ArgumentParser:
         "--rotate", action="store_true", help="make a new key (devices move over as they open Tend)"
     )
     keys.set_defaults(command=vapid)
+
+    save = commands.add_parser(
+        "backup", help="copy the SQLite database to DEST while Tend runs (docs/deploy.md)"
+    )
+    save.add_argument("dest", type=Path, metavar="DEST", help="a file, or a folder for a dated one")
+    save.add_argument("--force", action="store_true", help="replace DEST if it exists")
+    save.set_defaults(command=backup)
+    back = commands.add_parser(
+        "restore", help="restore a tend backup file into an empty, stopped instance"
+    )
+    back.add_argument("source", type=Path, metavar="SOURCE", help="a file made by tend backup")
+    back.set_defaults(command=restore)
     return parser
 
 

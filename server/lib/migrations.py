@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import io
 import logging
+import os
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -37,13 +38,19 @@ async def pending_migrations(engine: Engine) -> list[str]:
     if await Migration.table_exists().run():
         rows = await Migration.select(Migration.app_name, Migration.name).run()
         applied = {(row["app_name"], row["name"]) for row in rows}
+    return [f"{app}:{name}" for app, name in known_migrations() if (app, name) not in applied]
+
+
+def known_migrations() -> list[tuple[str, str]]:
+    """``(app, migration_id)`` for every migration this version of Tend has, in order."""
+    os.environ["PICCOLO_CONF"] = "server.piccolo_conf"
     manager = BaseMigrationManager()
-    pending = []
+    known = []
     for app_name in manager.get_sorted_app_names():
         folder = manager.get_app_config(app_name).resolved_migrations_folder_path
         ids = manager.get_migration_ids(manager.get_migration_modules(folder))
-        pending += [f"{app_name}:{i}" for i in ids if (app_name, i) not in applied]
-    return pending
+        known += [(app_name, i) for i in ids]
+    return known
 
 
 async def apply_migrations(engine: Engine, database: DatabaseSettings) -> list[str]:
