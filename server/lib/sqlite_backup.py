@@ -163,6 +163,11 @@ def restore_database(
         ):
             _lock_empty(destination, target)
             copy.backup(destination)
+            # Devices' sync positions name the database they came from: a new one makes
+            # every device pull again from the start, so none waits past numbers the
+            # restored database has not reached (docs/sync.md).
+            destination.execute("DELETE FROM server_secret WHERE name = 'sync-epoch'")
+            destination.commit()
             destination.execute("PRAGMA journal_mode = WAL")
     except sqlite3.Error as error:
         if created:

@@ -12,6 +12,7 @@ import binascii
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
+from server.accounts.secrets import shared_secret
 from server.lib.errors import AppError, ErrorDetail
 from server.lib.metrics import count_mutations
 from server.settings import SyncSettings
@@ -206,30 +207,52 @@ async def push(owner: UUID, mutations: list[Mutation], settings: SyncSettings) -
     return PushResult(results=results, used_bytes=used, quota_bytes=settings.quota_bytes)
 
 
-def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"v1:{seq}".encode()).rstrip(b"=").decode()
+# A cursor names the database it came from (an "epoch", a random shared secret made on
+# first use) and a change number. `tend restore` forgets the epoch, so after a restore
+# every device starts its pull again instead of waiting past numbers the restored
+# database has not reached: nothing is skipped.
+EPOCH_NAME = "sync-epoch"
 
 
-def decode_cursor(cursor: str) -> int:
+async def sync_epoch() -> str:
+    return (await shared_secret(EPOCH_NAME)).hex()[:16]
+
+
+def encode_cursor(seq: int, epoch: str) -> str:
+    return base64.urlsafe_b64encode(f"v2:{epoch}:{seq}".encode()).rstrip(b"=").decode()
+
+
+def _bad_cursor() -> AppError:
+    return AppError(
+        "This sync position isn't one Tend gave out. Start again from the beginning.",
+        status=400,
+        code="bad_cursor",
+        details=[ErrorDetail("query.cursor", "is not a cursor from this server")],
+    )
+
+
+def decode_cursor(cursor: str, epoch: str) -> int:
     if not cursor:
         return 0
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, value = text.split(":")
-        if prefix != "v1" or not value.isdigit():
+        prefix, given_epoch, value = text.split(":")
+        if prefix != "v2" or given_epoch != epoch or not value.isdigit():
             raise ValueError(text)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise AppError(
-            "This sync position isn't one Tend gave out. Start again from the beginning.",
-            status=400,
-            code="bad_cursor",
-            details=[ErrorDetail("query.cursor", "is not a cursor from this server")],
-        ) from None
+        raise _bad_cursor() from None
 
 
 async def changes(owner: UUID, cursor: str, limit: int) -> Changes:
-    after = decode_cursor(cursor)
+    epoch = await sync_epoch()
+    after = decode_cursor(cursor, epoch)
+    if after:
+        # Past the last number given out: a database restored from before it (a restore
+        # that kept the epoch, such as pg_restore): start again rather than skip.
+        state = await SyncState.select(SyncState.seq).where(SyncState.owner == owner).first()
+        if state is None or after > state["seq"]:
+            raise _bad_cursor()
     rows = await (
         Record.select()
         .where((Record.owner == owner) & (Record.seq > after))
@@ -239,7 +262,9 @@ async def changes(owner: UUID, cursor: str, limit: int) -> Changes:
     page = rows[:limit]
     last = page[-1]["seq"] if page else after
     return Changes(
-        changes=[_state(row) for row in page], cursor=encode_cursor(last), more=len(rows) > limit
+        changes=[_state(row) for row in page],
+        cursor=encode_cursor(last, epoch),
+        more=len(rows) > limit,
     )
 
 

@@ -95,11 +95,19 @@ class Writer(threading.Thread):
                     self.warmed_up.set()
 
 
-def pull_everything(url: str, email: str, auth_key: str) -> list[dict]:
-    """Sign in afresh on ``url`` and pull every change."""
+def pull_everything(
+    url: str, email: str, auth_key: str, device_cursor: str | None = None
+) -> tuple[list[dict], str]:
+    """Sign in afresh on ``url`` and pull every change; first, if given, try a position a
+    device held (from before a restore): it must be refused, so that the device starts
+    again rather than skip changes."""
     with httpx.Client(base_url=url, timeout=30) as client:
         signed_in = client.post("/api/auth/sign-in", json={"email": email, "auth_key": auth_key})
         assert signed_in.status_code == 200, signed_in.text
+        if device_cursor is not None:
+            stale = client.get(f"/api/sync/changes?cursor={device_cursor}")
+            assert stale.status_code == 400, stale.text
+            assert stale.json()["code"] == "bad_cursor"
         changes, cursor = [], ""
         while True:
             page = client.get(f"/api/sync/changes?cursor={cursor}&limit=200")
@@ -107,7 +115,7 @@ def pull_everything(url: str, email: str, auth_key: str) -> list[dict]:
             changes += page.json()["changes"]
             cursor = page.json()["cursor"]
             if not page.json()["more"]:
-                return changes
+                return changes, cursor
 
 
 async def test_a_backup_taken_under_write_load_restores_to_a_working_instance(
@@ -129,6 +137,8 @@ async def test_a_backup_taken_under_write_load_restores_to_a_working_instance(
         assert made.returncode == 0, made.stderr
         assert not writer.failures, writer.failures
         assert len(after) > len(before), "writes went on while the backup ran"
+        # A device that pulled everything from the live server, after the backup.
+        _, device_cursor = pull_everything(live.url, worker.me["email"], worker.keys.auth_key)
         assert "size:" in made.stdout
         assert "tables:" in made.stdout
 
@@ -146,7 +156,9 @@ async def test_a_backup_taken_under_write_load_restores_to_a_working_instance(
         workdir = tmp_path / "restored"
         workdir.mkdir()
         restored_server = start_server(f"sqlite:///{fresh}", workdir, data_dir=fresh.parent)
-        changes = pull_everything(restored_server.url, worker.me["email"], worker.keys.auth_key)
+        changes, _ = pull_everything(
+            restored_server.url, worker.me["email"], worker.keys.auth_key, device_cursor
+        )
         ids = [c["record_id"] for c in changes]
         assert len(ids) == len(set(ids)) == len(in_backup)
         assert set(ids) == {str(uuid.UUID(i)) for i in in_backup}

@@ -118,6 +118,25 @@ async def test_pull_pages_through_in_order(app, worker):
     assert bad.json()["code"] == "bad_cursor"
 
 
+async def test_a_position_from_another_database_or_beyond_the_last_change_starts_again(app, worker):
+    """After a restore the device's position may name numbers this database never gave
+    out: it is refused (and the device pulls from the start) rather than skipping any."""
+    from server.sync.services import encode_cursor, sync_epoch
+
+    await push(worker, change(uuid.uuid4()))
+    _, cursor = await pull_all(worker)
+    assert (await worker.get(f"/api/sync/changes?cursor={cursor}")).status_code == 200
+    epoch = await sync_epoch()
+    for position in (
+        encode_cursor(1, "0" * 16),  # another database (or one restored by tend restore)
+        encode_cursor(2, epoch),  # past the last change here (a pg_restore from before)
+        "djE6MQ",  # an old v1 cursor
+    ):
+        answer = await worker.get(f"/api/sync/changes?cursor={position}")
+        assert answer.status_code == 400, position
+        assert answer.json()["code"] == "bad_cursor"
+
+
 async def test_no_one_reaches_anyone_elses_records(app, worker, supervisor):
     record_id = uuid.uuid4()
     secret = envelope()
