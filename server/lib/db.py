@@ -11,6 +11,7 @@ failing half-way on a lock upgrade.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import sqlite3
@@ -282,38 +283,55 @@ async def ping(engine: Engine, within: float = 2.0) -> None:
         await engine.run_querystring(QueryString("SELECT 1"))
 
 
+def _storage_away(error: BaseException) -> bool:
+    """This one error, on its own, says the database or Redis is away just now."""
+    import socket
+
+    import asyncpg
+    import redis.exceptions
+
+    if isinstance(
+        error,
+        ConnectionError  # refused, reset, aborted: the server is not there
+        | TimeoutError
+        | socket.gaierror  # its host name stopped resolving (a container restarting)
+        | asyncpg.PostgresConnectionError
+        | asyncpg.exceptions.OperatorInterventionError
+        | asyncpg.exceptions.InsufficientResourcesError
+        | redis.exceptions.ConnectionError
+        | redis.exceptions.TimeoutError,
+    ):
+        return True
+    if isinstance(error, OSError) and error.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        return True
+    if isinstance(error, asyncpg.InterfaceError) and "connection is closed" in str(error):
+        return True
+    # The server ended a connection between two statements (a fast shutdown): asyncpg is
+    # left waiting out the error and refuses the next statement with this.
+    if isinstance(error, asyncpg.InternalClientError):
+        return True
+    return isinstance(error, sqlite3.OperationalError) and "database is locked" in str(error)
+
+
 def unavailable(error: BaseException) -> bool:
     """Whether ``error`` means the database cannot be used just now (stopped, restarting,
     the connection cut, out of connections, or SQLite's lock held past the busy timeout)
     rather than a fault in Tend: worth a 503 and another try, not a 500. Redis (shared
-    rate limits) that cannot be reached counts too."""
-    import asyncpg
-    import redis.exceptions
+    rate limits) that cannot be reached counts too.
 
+    Only what the error was raised *from* is followed, and an error it was raised *while
+    handling* only when that is itself such an error: a real bug met while cleaning up
+    after an outage stays a 500."""
     seen: set[int] = set()
     cause: BaseException | None = error
     while cause is not None and id(cause) not in seen:
         seen.add(id(cause))
-        if isinstance(
-            cause,
-            ConnectionError
-            | TimeoutError
-            | asyncpg.PostgresConnectionError
-            | asyncpg.exceptions.OperatorInterventionError
-            | asyncpg.exceptions.InsufficientResourcesError
-            | redis.exceptions.ConnectionError
-            | redis.exceptions.TimeoutError,
-        ):
+        if _storage_away(cause):
             return True
-        if isinstance(cause, asyncpg.InterfaceError) and "connection is closed" in str(cause):
-            return True
-        # The server ended a connection between two statements (a fast shutdown): asyncpg
-        # is left waiting out the error and refuses the next statement with this.
-        if isinstance(cause, asyncpg.InternalClientError):
-            return True
-        if isinstance(cause, sqlite3.OperationalError) and "database is locked" in str(cause):
-            return True
-        cause = cause.__cause__ or cause.__context__
+        context = cause.__context__
+        cause = cause.__cause__ or (
+            context if context is not None and _storage_away(context) else None
+        )
     return False
 
 

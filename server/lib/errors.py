@@ -127,7 +127,11 @@ def handle_unexpected(request: Request, error: Exception) -> Response[ErrorBody]
     from server.lib.db import unavailable
 
     if unavailable(error):
-        logger.warning("storage unavailable", extra={"fields": {"error": type(error).__name__}})
+        logger.warning(
+            "storage unavailable",
+            exc_info=error,
+            extra={"fields": {"error": type(error).__name__}},
+        )
         return error_response(
             request, 503, "unavailable", _MESSAGES[503], headers={"Retry-After": "5"}
         )
@@ -170,6 +174,7 @@ API_ERROR_RESPONSES = {
     422: "Some of what was sent is not valid.",
     429: "Too many attempts; Retry-After says when one more would be allowed.",
     500: "Something went wrong on the server; the request id finds it in the log.",
+    503: "The database (or Redis) cannot be reached just now; Retry-After says when to retry.",
 }
 
 

@@ -92,7 +92,7 @@ class RequestMetricsMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        status: int | None = None  # none sent: the client went before an answer began
 
         async def send_counting(message: Message) -> None:
             nonlocal status
@@ -104,6 +104,6 @@ class RequestMetricsMiddleware:
             await self.app(scope, receive, send_counting)
         finally:
             method = scope["method"] if scope["method"] in METHODS else "other"
-            labels = (route_template(scope), method, f"{status // 100}xx")
+            labels = (route_template(scope), method, f"{status // 100}xx" if status else "none")
             REQUESTS.labels(*labels).inc()
             LATENCY.labels(*labels).observe(time.perf_counter() - started)

@@ -180,6 +180,16 @@ def restore_database(
     return check_database(target)
 
 
+def _tend_tables() -> set[str]:
+    """Every table Tend's migrations make, and Piccolo's own."""
+    from server.piccolo_conf import APP_REGISTRY
+
+    names = {MIGRATION_TABLE}
+    for app in APP_REGISTRY.app_configs.values():
+        names |= {table._meta.tablename for table in app.table_classes}
+    return names
+
+
 def _lock_empty(connection: sqlite3.Connection, target: Path) -> None:
     """Hold SQLite's exclusive lock on ``target`` until the connection closes, and make
     sure it holds nobody: a restore must never mix with, or hide, live data."""
@@ -193,7 +203,17 @@ def _lock_empty(connection: sqlite3.Connection, target: Path) -> None:
             f"the database at {target} is in use: stop Tend first (every tend serve and "
             "tend worker using it), then restore"
         ) from None
-    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    tables = {
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    foreign = sorted(t for t in tables - _tend_tables() if not t.startswith("sqlite_"))
+    if foreign:
+        connection.execute("ROLLBACK")
+        raise BackupError(
+            f"the database at {target} holds tables that are not Tend's "
+            f"({', '.join(foreign[:3])}): is TEND_DATA_DIR or TEND_DATABASE_URL pointing at "
+            "the right place? Nothing was changed"
+        )
     organisations, people = _counts(connection) if {"organisation", "person"} <= tables else (0, 0)
     connection.execute("COMMIT")  # the exclusive lock stays: locking_mode is EXCLUSIVE
     if organisations or people:

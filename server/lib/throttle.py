@@ -172,8 +172,14 @@ class RedisLimiter:
 
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
 
-        self._redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        # One quick retry at most: a Redis that is away answers sign-ins with a prompt 503,
+        # not after redis-py's default ten retries with backoff.
+        self._redis = redis.Redis.from_url(
+            url, socket_timeout=2, socket_connect_timeout=1, retry=Retry(NoBackoff(), 1)
+        )
 
     def _keys(self, key: str, seconds: int, now: float | None) -> tuple[str, str]:
         """The names of the current and the previous window's counters."""

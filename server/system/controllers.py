@@ -64,8 +64,8 @@ class SystemController(Controller):
 
     @get("/ready", response_headers=NO_STORE)
     async def ready(self, state: State) -> Readiness:
-        """The database and, when ``TEND_REDIS_URL`` is set, Redis answer; 503 naming
-        which does not otherwise."""
+        """Whether the database and, when ``TEND_REDIS_URL`` is set, Redis answer: 503
+        naming what is down when the database is; "degraded" when only Redis is."""
         engine: Engine = state.engine
         redis_url: str = state.settings.redis.url
         checks = {"database": ping(engine)}
@@ -76,13 +76,17 @@ class SystemController(Controller):
         for name, error in failed.items():
             logger.warning(f"{name} not ready", extra={"fields": {"error": type(error).__name__}})
         down = tuple(failed)
-        if down:
+        # Without the database nothing works: not ready. Without Redis only what counts
+        # attempts (sign-in, recovery, links) answers 503 for now, while sync and the rest
+        # go on: ready, but degraded, so a Redis blip never takes every instance out.
+        if "database" in down:
             raise AppError(
                 UNREACHABLE[down],
                 status=503,
                 code="not_ready",
                 details=[ErrorDetail(name, "cannot be reached") for name in down],
             )
+        redis = "cannot be reached" if down else "ok" if redis_url else NOT_CONFIGURED
         return Readiness(
-            status="ready", database=engine.engine_type, redis="ok" if redis_url else NOT_CONFIGURED
+            status="degraded" if down else "ready", database=engine.engine_type, redis=redis
         )

@@ -206,6 +206,17 @@ def test_restore_only_into_an_empty_instance(saved, tmp_path):
     assert "already holds 1 organisation(s) and 0 person(s)" in refused.stderr
     assert "empty instance" in refused.stderr
 
+    # Another app's database (a wrong TEND_DATA_DIR): never overwritten, even when empty.
+    foreign = tmp_path / "other" / "tend.sqlite3"
+    foreign.parent.mkdir()
+    with closing(sqlite3.connect(foreign)) as db, db:
+        db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    before = foreign.read_bytes()
+    refused = tend("restore", str(backup), database=foreign)
+    assert refused.returncode == 1
+    assert "holds tables that are not Tend's (invoices)" in refused.stderr
+    assert foreign.read_bytes() == before
+
     migrated_only = Path(shutil.copy(empty, tmp_path / "tend.sqlite3"))  # e.g. started once
     restored = tend("restore", str(backup), database=migrated_only)
     assert restored.returncode == 0, restored.stderr
