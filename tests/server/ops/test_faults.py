@@ -14,8 +14,9 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -32,6 +33,9 @@ from tests.server.sync.test_sync import change, envelope
 TIMEOUT = 10  # for an answer while PostgreSQL is away: longer is a hang
 PATIENCE = 30  # for an answer under heavy load on a busy 2-core machine
 ERROR_SHAPE = {"status", "code", "message", "request_id"}
+KILL_SEED = 2024  # picks the kill's moment (this one: 4 ms after a whole batch was sent)
+KILL_AFTER = 3  # answers before the kill
+PIECES = 8  # a batch in flight is sent in this many pieces, the kill after one of them
 
 sqlite_pass = pytest.mark.skipif(bool(POSTGRES_URL), reason="runs in the SQLite pass of the suite")
 postgres_pass = pytest.mark.skipif(
@@ -82,10 +86,9 @@ async def _pull_all(client: httpx.AsyncClient) -> list[dict]:
 # Killed in the middle of a sync push.
 
 
-async def _push_and_lose_the_answer(client: httpx.AsyncClient, batch: list[dict]) -> None:
+async def _push_and_lose_the_answer(client: httpx.AsyncClient, body: bytes) -> None:
     """Send a push and hang up as soon as its answer begins, without reading it."""
     url = client.base_url
-    body = json.dumps({"mutations": batch}).encode()
     head = "".join(
         f"{name}: {value}\r\n"
         for name, value in {
@@ -107,55 +110,94 @@ async def _push_and_lose_the_answer(client: httpx.AsyncClient, batch: list[dict]
             await writer.wait_closed()
 
 
+def _json(body: bytes) -> dict[str, str]:
+    return {"content-type": "application/json", "content-length": str(len(body))}
+
+
+async def _pieces(
+    body: bytes, count: int, after: Callable[[int], Awaitable[None]]
+) -> AsyncIterator[bytes]:
+    """``body`` in ``count`` pieces, awaiting ``after(n)`` once the n-th has been sent."""
+    size = -(-len(body) // count)
+    for n, start in enumerate(range(0, len(body), size), 1):
+        yield body[start : start + size]
+        await after(n)
+
+
 async def test_a_push_cut_off_by_a_killed_server_applies_exactly_once_when_retried(
     app, worker, tend
 ):
-    """Two devices push batches of 100 changes (about 900 KB each), each batch once the last
-    is answered, and the server is SIGKILLed at a random moment of a batch in flight; one
-    earlier batch was applied but its answer never arrived. The devices retry every batch
-    they have no answer for, with the same mutation ids, on the restarted server: whatever
-    the kill interrupted (not yet read, or mid-transaction) applies now, what was committed
-    answers ``duplicate``, and each change is applied once."""
+    """Two devices push batches of 100 changes (about 600 KB each), each batch once the last
+    is answered; once three are answered, the server is SIGKILLed in the middle of the next
+    one (part of its body sent, or all of it while the server works on it: a seeded random
+    choice); one earlier batch was applied but its answer never arrived. The devices retry
+    every batch they have no answer for, with the same mutation ids, on the restarted
+    server: whatever the kill interrupted (not yet read, or mid-transaction) applies now,
+    what was committed answers ``duplicate``, and each change is applied once."""
+    rng = random.Random(KILL_SEED)  # noqa: S311
     settings = app.state.settings
     server = tend(settings.database.url, settings.paths.data_dir, TEND_DISPATCHER="false")
-    batches = [[change(ciphertext=envelope(6_500)) for _ in range(100)] for _ in range(12)]
+    batches = [[change(ciphertext=envelope(4_300)) for _ in range(100)] for _ in range(12)]
+    bodies = [json.dumps({"mutations": batch}).encode() for batch in batches]
+    assert max(len(body) for body in bodies) < 700_000, "well under the 1 MiB request limit"
     answered: dict[int, list[dict]] = {}
+    cut_off: list[int] = []  # the batch in flight when the server is killed
+    killed = asyncio.Event()
+
+    def kill() -> None:
+        server.process.kill()
+        killed.set()
+
+    async def kill_after(piece: int, *, at: int) -> None:
+        if piece == at:
+            if at == PIECES:  # all of it sent: the server is reading it, or saving it
+                await asyncio.sleep(rng.uniform(0, 0.02))
+            kill()
 
     async with _session_of(worker, server.url, settings) as client:
         # One answer the device never reads (the server applied the batch; the connection
         # dropped before the answer arrived): exactly what a kill just after a commit does.
-        await _push_and_lose_the_answer(client, batches[1])
+        await _push_and_lose_the_answer(client, bodies[1])
 
         async def device(indexes: list[int]) -> None:
             for index in indexes:
-                response = await client.post("/api/sync/push", json={"mutations": batches[index]})
+                if cut_off:  # no batch begins between the third answer and the kill
+                    await killed.wait()
+                content: bytes | AsyncIterator[bytes] = bodies[index]
+                if len(answered) >= KILL_AFTER and not cut_off:
+                    cut_off.append(index)
+                    at = rng.randint(1, PIECES)
+                    content = _pieces(bodies[index], PIECES, partial(kill_after, at=at))
+                response = await client.post(
+                    "/api/sync/push", content=content, headers=_json(bodies[index])
+                )
+                if response.status_code != 200:  # a failure, not the kill: stop the other too
+                    kill()
                 assert response.status_code == 200, response.text
                 answered[index] = response.json()["results"]
 
         streams = [[i for i in range(n, len(batches), 2) if i != 1] for n in (0, 1)]
         devices = [asyncio.create_task(device(stream)) for stream in streams]
-        deadline = time.monotonic() + PATIENCE
-        while len(answered) < 3:
-            assert time.monotonic() < deadline, "the first batches were not answered"
-            await asyncio.sleep(0.005)
-        await asyncio.sleep(random.uniform(0, 0.15))  # noqa: S311
-        server.process.kill()
-        outcomes = await asyncio.gather(*devices, return_exceptions=True)
+        outcomes = await asyncio.wait_for(
+            asyncio.gather(*devices, return_exceptions=True), 3 * PATIENCE
+        )
+    # Every device had batches left, so each one found the server gone.
     assert all(isinstance(o, httpx.TransportError) for o in outcomes), outcomes
-    assert len(answered) < len(batches), "the kill came too late to cut anything off"
+    assert len(answered) <= len(batches) - 3, "the kill came too late to cut anything off"
 
     restarted = tend(settings.database.url, settings.paths.data_dir, TEND_DISPATCHER="false")
+    resent = min(answered)  # acknowledged, but sent again anyway
     async with _session_of(worker, restarted.url, settings) as client:
-        for index, batch in enumerate(batches):
-            if index in answered and index != 0:
-                continue  # acknowledged: the device has dropped it (batch 0 retried anyway)
-            retried = await client.post("/api/sync/push", json={"mutations": batch})
+        for index, body in enumerate(bodies):
+            if index in answered and index != resent:
+                continue  # acknowledged: the device has dropped it
+            retried = await client.post("/api/sync/push", content=body, headers=_json(body))
             assert retried.status_code == 200, retried.text
             results = retried.json()["results"]
             statuses = {r["status"] for r in results}
             assert statuses in ({"applied"}, {"duplicate"}), "a batch is all or nothing"
             assert {r["version"] for r in results} == {1}
-            if index in (0, 1):
+            if index in (1, resent):
                 assert statuses == {"duplicate"}, "applied before, though unanswered"
         changes = await _pull_all(client)
 

@@ -13,6 +13,7 @@ import random
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -22,10 +23,11 @@ import redis
 
 from server.accounts.sessions import cookie_name
 from server.lib.tokens import hash_token
+from server.reminders.dispatcher import BATCH
 from server.reminders.tables import ReminderDue
 from tests.conftest import REPO
 from tests.push_service import PushService
-from tests.server.accounts.helpers import b64
+from tests.server.accounts.helpers import b64, join
 from tests.server.reminders.test_reminders_api import device_body
 from tests.server.sync.test_sync import change
 
@@ -126,18 +128,21 @@ async def _sign_ins(urls: list[str], bodies: list[dict], address: str) -> list[i
 
 
 async def test_failed_sign_ins_split_between_instances_meet_one_limit(
-    app, worker, serve, redis_url, new_address
+    app, admin, serve, redis_url, new_address
 ):
     """5 failures per account and 30 per address (server/accounts/limits.py), wherever
     they land, counted in Redis."""
     settings = app.state.settings
+    # An email of her own: the lock-out is kept in Redis, which other runs share.
+    email = f"jade-{uuid.uuid4().hex[:12]}@example.org"
+    jade = await join(app, admin, "Jade", email)
     env = {"TEND_REDIS_URL": redis_url, "TEND_TRUSTED_PROXIES": "127.0.0.1"}
     urls = await _two(serve, settings, **env)
-    email, address = worker.me["email"], new_address()
+    address = new_address()
     try:
         wrong = [{"email": email, "auth_key": b64(32)} for _ in range(6)]
         assert await _sign_ins(urls, wrong, address) == [401] * 5 + [429]
-        right = {"email": email, "auth_key": worker.keys.auth_key}
+        right = {"email": email, "auth_key": jade.keys.auth_key}
         assert await _sign_ins(urls[1:], [right], address) == [429], "locked on both"
 
         other = new_address()
@@ -207,27 +212,49 @@ class _CuedDispatchers:
                 process.wait()
 
 
-async def test_a_reminder_due_once_is_sent_once_by_two_dispatcher_processes(app, worker, pushes):
+async def test_reminders_due_at_once_are_split_between_two_dispatchers_and_sent_once(
+    app, worker, pushes
+):
+    """More reminders are due than one dispatcher claims in a tick (``BATCH``), and two
+    dispatcher processes tick at the same moment: both must claim, so their claims meet.
+    Each claims a part of its own, the parts together are all of them, and each reminder
+    reaches the phone exactly once."""
     pushes.reset()
     phone = pushes.subscribe()
     added = await worker.post("/api/reminders/devices", json=device_body(phone))
     assert added.status_code == 201, added.text
+    at = datetime.now(UTC) - timedelta(seconds=30)
+    dues = [
+        ReminderDue(person=worker.me["id"], kind="checkin", key=f"checkin:race-{n}", due_at=at)
+        for n in range(BATCH + BATCH // 2)
+    ]
+    for due in dues:
+        due.next_at = at
+    await ReminderDue.insert(*dues)
+    due_ids = sorted(str(due.id) for due in dues)
+
     dispatchers = _CuedDispatchers(app.state.settings, pushes.ca_path, 2)
     try:
         await asyncio.wait_for(asyncio.to_thread(dispatchers.ready), TIMEOUT)
-        due_ids = []
-        for n in range(5):
-            at = datetime.now(UTC) - timedelta(seconds=30)
-            key = f"checkin:race-{n}"
-            due = ReminderDue(person=worker.me["id"], kind="checkin", key=key, due_at=at)
-            due.next_at = at
-            await ReminderDue.insert(due)
-            due_ids.append(str(due.id))
-            claimed = await asyncio.wait_for(asyncio.to_thread(dispatchers.cue), TIMEOUT)
-            assert sorted(claimed) == [0, 1], f"round {n}: one claims it, the other finds none"
+        claimed = await asyncio.wait_for(asyncio.to_thread(dispatchers.cue), TIMEOUT)
+        again = await asyncio.wait_for(asyncio.to_thread(dispatchers.cue), TIMEOUT)
     finally:
         await asyncio.to_thread(dispatchers.close)
 
+    assert all(0 < n <= BATCH for n in claimed), f"both claimed, a batch at most: {claimed}"
+    assert sum(claimed) == len(dues), f"no reminder claimed twice, none left: {claimed}"
+    assert again == [0, 0], "nothing left to claim"
+    rows = await ReminderDue.select(
+        ReminderDue.id, ReminderDue.claim, ReminderDue.attempts, ReminderDue.state
+    )
+    assert sorted(str(row["id"]) for row in rows) == due_ids
+    assert {row["state"] for row in rows} == {"sent"}
+    # A second claim of a row would count a second attempt and put its own token on it.
+    assert {row["attempts"] for row in rows} == {1}, "each claimed by one dispatcher, once"
+    # Each tick claims under a token of its own: two parts, of the sizes each reported,
+    # that together are every reminder.
+    parts = Counter(str(row["claim"]) for row in rows)
+    assert sorted(parts.values()) == sorted(claimed), parts
+
     received = [json.loads(m.payload)["id"] for m in pushes.received_for(phone.id)]
-    assert sorted(received) == sorted(due_ids), "each reminder exactly once"
-    assert await ReminderDue.count().where(ReminderDue.state == "sent") == len(due_ids)
+    assert sorted(received) == due_ids, "each reminder exactly once"
