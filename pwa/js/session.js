@@ -112,7 +112,7 @@ async function keep(me, dataKey, material) {
 
 function started(body) {
   setCsrfToken(body.csrf_token);
-  update({ status: "unlocked", me: body.me, offline: false, ended: null });
+  update({ status: "unlocked", me: body.me, offline: false, ended: null, leaving: false });
   return body;
 }
 
@@ -251,6 +251,9 @@ export async function signOut() {
     whatever happens to the others: the browser may be clearing the same things at the
     same moment, and one of them failing must not leave the rest behind. */
 export async function clearDevice() {
+  // From now on nothing may be kept for whoever was here (a sync or toolkit refresh still
+  // on its way checks this), until someone signs in again.
+  state.leaving = true;
   localStorage.clear(); // only the reflection's questionnaire lives there, but all goes
   const attempts = [keystore.clearAll()];
   if (indexedDB.databases) {

@@ -99,8 +99,8 @@ export function normalise(body) {
 
 /** Whose toolkit this device may show: the person signed in here (locked too), or null. */
 async function personHere() {
-  const { status, me } = current();
-  if (status === "signed-out") return null;
+  const { status, me, leaving } = current();
+  if (status === "signed-out" || leaving) return null;
   if (me) return me.id;
   try {
     return (await keystore.loadWrapped())?.userId ?? null;
@@ -125,6 +125,8 @@ async function keep(userId, toolkit) {
   await cache.put(KEY, new Response(JSON.stringify({ userId, toolkit }), {
     headers: { "Content-Type": "application/json" },
   }));
+  // Signing out may have cleared the caches while this was being written: then it goes.
+  if ((await personHere()) !== userId) await caches.delete(CACHE);
 }
 
 function use(toolkit) {
