@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 import httpx
@@ -70,3 +71,22 @@ def serve(make_settings, tmp_path_factory):
     yield start
     for server in servers:
         server.stop()
+
+
+REDIS_URL = os.environ.get("TEND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (database 15 unless TEND_TEST_REDIS_URL says otherwise); skipped when
+    it is not running, except in CI (TEND_REQUIRE_REDIS=1), where that fails."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        message = f"Redis is not reachable at {REDIS_URL}"
+        if os.environ.get("TEND_REQUIRE_REDIS") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return REDIS_URL

@@ -1,28 +1,11 @@
 from __future__ import annotations
 
-import os
 import time
 
-import pytest
-import redis
 from litestar.testing import AsyncTestClient
 
 from server import __version__
 from server.app import create_app
-
-REDIS_URL = os.environ.get("TEND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def redis_url() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        message = f"Redis is not reachable at {REDIS_URL}"
-        if os.environ.get("TEND_REQUIRE_REDIS") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return REDIS_URL
 
 
 async def test_health_says_the_process_is_alive(client):

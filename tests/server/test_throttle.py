@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import uuid
 
 import pytest
-import redis
 
 from server.lib.errors import AppError
 from server.lib.throttle import (
@@ -24,7 +22,6 @@ from server.lib.throttle import (
     too_many,
 )
 
-REDIS_URL = os.environ.get("TEND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 SIGN_IN = Limit("sign-in", count=30, seconds=900)
 T0 = 1_800_000_000 // 900 * 900  # the start of a 15-minute window
 
@@ -182,18 +179,6 @@ SCENARIOS = [
     _undo_takes_back_only_this_windows_attempts,
     _attempts_at_once_are_each_counted,
 ]
-
-
-@pytest.fixture
-def redis_url() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        message = f"Redis is not reachable at {REDIS_URL}"
-        if os.environ.get("TEND_REQUIRE_REDIS") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return REDIS_URL
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__.strip("_"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -17,20 +16,6 @@ from server.lib.throttle import (
     enforce,
     forgive,
 )
-
-REDIS_URL = os.environ.get("TEND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def redis_url() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        message = f"Redis is not reachable at {REDIS_URL}"
-        if os.environ.get("TEND_REQUIRE_REDIS") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return REDIS_URL
 
 
 async def _shared_between_two_instances(first, second) -> None:

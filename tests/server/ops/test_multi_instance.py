@@ -31,20 +31,7 @@ from tests.server.accounts.helpers import b64, join
 from tests.server.reminders.test_reminders_api import device_body
 from tests.server.sync.test_sync import change
 
-REDIS_URL = os.environ.get("TEND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 TIMEOUT = 20
-
-
-@pytest.fixture
-def redis_url() -> str:
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        message = f"Redis is not reachable at {REDIS_URL}"
-        if os.environ.get("TEND_REQUIRE_REDIS") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return REDIS_URL
 
 
 @pytest.fixture
