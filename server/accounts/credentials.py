@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -12,10 +14,19 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verified against when there is no account, so that both answers take as long.
 _DECOY = _HASHER.hash("tend decoy key")
+# Each hash holds 19 MiB while it runs and keeps a core busy: more at once than there are
+# cores only adds memory (200 sign-ins at once would want 3.7 GiB), never speed. The rest
+# wait their turn in their threads, holding no hash memory.
+_AT_ONCE = threading.BoundedSemaphore(max(1, min(4, os.cpu_count() or 1)))
+
+
+def _hash(key: str) -> str:
+    with _AT_ONCE:
+        return _HASHER.hash(key)
 
 
 async def hash_key(key: str) -> str:
-    return await asyncio.to_thread(_HASHER.hash, key)
+    return await asyncio.to_thread(_hash, key)
 
 
 async def verify_key(stored_hash: str | None, key: str) -> bool:
@@ -23,7 +34,8 @@ async def verify_key(stored_hash: str | None, key: str) -> bool:
 
     def verify() -> bool:
         try:
-            return _HASHER.verify(stored_hash or _DECOY, key) and stored_hash is not None
+            with _AT_ONCE:
+                return _HASHER.verify(stored_hash or _DECOY, key) and stored_hash is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
