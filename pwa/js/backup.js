@@ -10,7 +10,7 @@ import {
 import { openForExport } from "./export.js";
 import * as keystore from "./keystore.js";
 import { mergePlans, normalise, planId } from "./plan.js";
-import { openRecord, sealRecord, SYNCED_TYPES } from "./records.js";
+import { digestId, openRecord, sealRecord, SYNCED_TYPES } from "./records.js";
 import * as store from "./store.js";
 import { syncNow, syncSoon } from "./sync.js";
 import { unlockedKey } from "./vault.js";
@@ -207,12 +207,7 @@ export async function openBackup(backup, secret, userId) {
 
 /** A record's id in another account: stable, so that restoring twice adds nothing. */
 export async function restoredId(userId, backupUserId, id) {
-  const input = new TextEncoder().encode(`tend v1 restored id\0${userId}\0${backupUserId}\0${id}`);
-  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", input)).slice(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return digestId(new TextEncoder().encode(`tend v1 restored id\0${userId}\0${backupUserId}\0${id}`));
 }
 
 const sameJson = (a, b) => JSON.stringify(a) === JSON.stringify(b);

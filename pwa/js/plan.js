@@ -13,7 +13,7 @@
    text comes back as a "conflicting copy" (another plan record, sync.js); loadPlan merges
    any such copy into the plan, section by section (a three-way merge, mergePlans), and
    deletes it. Nothing she wrote is ever cut: the limits are the editors' (views/plan.js). */
-import { openRecord, sealRecord } from "./records.js";
+import { digestId, openRecord, sealRecord } from "./records.js";
 import * as store from "./store.js";
 import { change, openAll, openOne, unlockedKey } from "./vault.js";
 
@@ -51,11 +51,7 @@ export async function planId(dataKey) {
   const input = new Uint8Array(ID_LABEL.length + tag.length);
   input.set(ID_LABEL);
   input.set(tag, ID_LABEL.length);
-  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", input)).slice(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return digestId(input);
 }
 
 // ── the plan's shape ─────────────────────────────────────────────────────────────────

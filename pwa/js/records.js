@@ -196,6 +196,20 @@ export async function openRecord(dataKey, { id, type, version }, envelope) {
   }
 }
 
+/**
+ * A record id derived from `input` (always the same for the same input): the first 16
+ * bytes of its SHA-256, shaped as a canonical lower-case UUIDv4.
+ * @param {Uint8Array} input
+ * @returns {Promise<string>}
+ */
+export async function digestId(input) {
+  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", input)).slice(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** The record types the server stores and syncs (server/sync/schemas.py RecordType). */
 export const SYNCED_TYPES = Object.freeze(["journal", "checkin", "reflection", "agenda", "supervision", "plan"]);
 
