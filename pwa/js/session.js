@@ -236,12 +236,17 @@ async function forgetPushHere() {
     connection at all stops it, so that the server session is never left behind. */
 export async function signOut() {
   await forgetPushHere();
-  try {
-    await post("/api/auth/sign-out");
-  } catch (error) {
-    if (!(error instanceof ApiError && [401, 403].includes(error.status))) throw error;
-  }
-  await clearDevice();
+  // Under sync's own lock (sync.js), so that no sync is half-way when the session ends
+  // (it would meet a 401) and none starts before the key is gone.
+  const leave = async () => {
+    try {
+      await post("/api/auth/sign-out");
+    } catch (error) {
+      if (!(error instanceof ApiError && [401, 403].includes(error.status))) throw error;
+    }
+    await clearDevice();
+  };
+  await (navigator.locks?.request ? navigator.locks.request("tend-sync", leave) : leave());
   setCsrfToken("");
   update({ status: "signed-out", me: null });
 }
