@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -15,18 +15,16 @@ _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verified against when there is no account, so that both answers take as long.
 _DECOY = _HASHER.hash("tend decoy key")
 # Each hash holds 19 MiB while it runs and keeps a core busy: more at once than there are
-# cores only adds memory (200 sign-ins at once would want 3.7 GiB), never speed. The rest
-# wait their turn in their threads, holding no hash memory.
-_AT_ONCE = threading.BoundedSemaphore(max(1, min(4, os.cpu_count() or 1)))
-
-
-def _hash(key: str) -> str:
-    with _AT_ONCE:
-        return _HASHER.hash(key)
+# cores only adds memory (200 sign-ins at once would want 3.7 GiB), never speed. Hashes
+# run in a pool of their own, that size: the rest wait in its queue, holding no memory and
+# no thread of the default pool, and only these threads ever hold hash memory (glibc
+# gives each thread its own heap, which keeps what it once held).
+AT_ONCE = max(1, min(4, os.cpu_count() or 1))
+_POOL = ThreadPoolExecutor(AT_ONCE, thread_name_prefix="tend-argon2")
 
 
 async def hash_key(key: str) -> str:
-    return await asyncio.to_thread(_hash, key)
+    return await asyncio.get_running_loop().run_in_executor(_POOL, _HASHER.hash, key)
 
 
 async def verify_key(stored_hash: str | None, key: str) -> bool:
@@ -34,9 +32,8 @@ async def verify_key(stored_hash: str | None, key: str) -> bool:
 
     def verify() -> bool:
         try:
-            with _AT_ONCE:
-                return _HASHER.verify(stored_hash or _DECOY, key) and stored_hash is not None
+            return _HASHER.verify(stored_hash or _DECOY, key) and stored_hash is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
-    return await asyncio.to_thread(verify)
+    return await asyncio.get_running_loop().run_in_executor(_POOL, verify)

@@ -11,14 +11,14 @@ from server.accounts import credentials
 
 
 async def test_no_more_hashes_at_once_than_the_limit(monkeypatch):
-    limit = credentials._AT_ONCE._initial_value
+    limit = credentials.AT_ONCE
     lock = threading.Lock()
     release, at_limit, past_limit = threading.Event(), threading.Event(), threading.Event()
     running = 0
 
     class HeldHasher:
         """Each hash is held until the test lets go, so every hash the cap lets in is
-        running at once: without the cap, all the thread pool's workers would be."""
+        running at once: without the cap, a whole thread pool's workers would be."""
 
         def hash(self, key: str) -> str:
             nonlocal running
@@ -36,7 +36,7 @@ async def test_no_more_hashes_at_once_than_the_limit(monkeypatch):
     monkeypatch.setattr(credentials, "_HASHER", HeldHasher())
     hashing = asyncio.gather(*(credentials.hash_key(str(i)) for i in range(12)))
     loop = asyncio.get_running_loop()
-    # Watched from a thread of its own: the hashing threads fill the default pool.
+    # Watched from a thread of its own, outside any pool the hashes might be using.
     with ThreadPoolExecutor(1) as watcher:
         assert await loop.run_in_executor(watcher, at_limit.wait, 5)
         beyond = await loop.run_in_executor(watcher, past_limit.wait, 0.3)
