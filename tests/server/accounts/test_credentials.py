@@ -1,4 +1,4 @@
-"""Argon2id hashing keeps to as many hashes at once as there are cores: each holds 19 MiB,
+"""Argon2id hashing keeps to as many hashes at once as there are cores: each holds 12 MiB,
 and 200 sign-ins at once must not mean 200 of them in memory."""
 
 from __future__ import annotations
