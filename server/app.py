@@ -55,7 +55,7 @@ from server.toolkit.controllers import (
     ToolkitController,
 )
 from server.web.build import PwaFiles
-from server.web.controllers import PwaController
+from server.web.controllers import PRECOMPRESSED, PwaController
 
 logger = logging.getLogger("tend.app")
 
@@ -134,6 +134,8 @@ def create_app(settings: Settings) -> Litestar:
         ],
         # Every API route needs a session unless its handler opts out.
         middleware=[DefineMiddleware(SessionMiddleware, exclude_from_auth_key="exclude_from_auth")],
+        # Never kept by a browser unless a handler says otherwise (the toolkit revalidates).
+        response_headers={"cache-control": "no-store"},
     )
     # Without a token /metrics does not exist (a 404 like any unknown address).
     metrics = [MetricsController] if settings.metrics.token else []
@@ -161,7 +163,10 @@ def create_app(settings: Settings) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         request_max_body_size=settings.server.max_body_bytes,
-        compression_config=CompressionConfig(backend="gzip", minimum_size=512),
+        # The PWA's files are gzipped once per build; everything else as it is sent.
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=512, exclude_opt_key=PRECOMPRESSED
+        ),
         logging_config=None,
         debug=False,
     )

@@ -5,8 +5,6 @@ import { watchConnection } from "./connection.js";
 import { registerServiceWorker } from "./updates.js";
 import { current, hasRole, onChange, restore } from "./session.js";
 import { home } from "./views/home.js";
-import { support } from "./views/support.js";
-import { notFound } from "./views/not-found.js";
 
 /** A view from a module loaded on first use. */
 function lazy(load, name) {
@@ -14,6 +12,11 @@ function lazy(load, name) {
 }
 
 const signIn = lazy(() => import("./views/sign-in.js"), "signIn");
+// Support and its toolkit stay out of the first paint, then load at once after it (below),
+// so that "Get support" is ready before anyone taps it.
+const loadSupport = () => import("./views/support.js");
+const support = lazy(loadSupport, "support");
+const notFound = lazy(() => import("./views/not-found.js"), "notFound");
 const unlock = lazy(() => import("./views/unlock.js"), "unlockView");
 const notAllowed = lazy(() => import("./views/not-allowed.js"), "notAllowed");
 
@@ -86,6 +89,7 @@ onChange((state) => {
 if (current().status === "unlocked") startSync();
 await start();
 document.documentElement.dataset.ready = "true";
+loadSupport().catch(() => {});
 registerServiceWorker().catch((error) => console.warn("Tend could not work offline:", error))
   .then(() => {
     // Reminders on this phone stay in step with the server (a new key, a new session);

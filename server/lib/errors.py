@@ -93,6 +93,8 @@ def error_response(
         request_id=request_id_of(request.scope),
         details=details or [],
     )
+    # An error belongs to its moment: never kept by a browser or a proxy.
+    headers = {"cache-control": "no-store", **(headers or {})}
     return Response(body, status_code=status, headers=headers, media_type="application/json")
 
 

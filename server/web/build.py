@@ -6,10 +6,14 @@ URLs and are rendered: ``{{ASSET_ROOT}}`` becomes ``/v/<version>`` and, in ``sw.
 ``{{BUILD_JSON}}`` becomes the version and precache list. Every other file is served under
 ``/v/<version>/<path>``, so its URL changes whenever the build does and it can be cached
 for a year; relative ES-module imports stay inside the same version.
+
+Text files are gzipped once, when the build is read, so that no request pays to compress
+the same bytes again (see ``docs/performance.md``).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import mimetypes
 import threading
@@ -43,6 +47,8 @@ _TYPES = {
     ".txt": "text/plain",
     ".woff2": "font/woff2",
 }
+# Worth gzipping; PNG and WOFF2 are compressed already.
+_COMPRESSIBLE = ("text/", "application/json", "application/manifest+json", "image/svg+xml")
 
 
 class BuildInfo(msgspec.Struct, frozen=True):
@@ -54,10 +60,17 @@ class BuildInfo(msgspec.Struct, frozen=True):
 
 @dataclass(frozen=True)
 class StaticFile:
+    """One file as served: its bytes and, for text, the same bytes gzipped ahead of time.
+
+    Each representation has its own strong ETag (RFC 9110 §8.8.3), as nginx and Apache do.
+    """
+
     path: str
     content: bytes
     content_type: str
     etag: str
+    gzipped: bytes | None = None
+    gzip_etag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -151,5 +164,17 @@ class PwaFiles:
 def _static(path: str, content: bytes) -> StaticFile:
     suffix = Path(path).suffix
     content_type = _TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
-    etag = '"' + hashlib.sha256(content).hexdigest()[:24] + '"'
-    return StaticFile(path=path, content=content, content_type=content_type, etag=etag)
+    tag = hashlib.sha256(content).hexdigest()[:24]
+    gzipped = None
+    if content_type.startswith(_COMPRESSIBLE):
+        # mtime=0: the same file always gives the same bytes (and the same ETag).
+        smaller = gzip.compress(content, compresslevel=9, mtime=0)
+        gzipped = smaller if len(smaller) < len(content) else None
+    return StaticFile(
+        path=path,
+        content=content,
+        content_type=content_type,
+        etag=f'"{tag}"',
+        gzipped=gzipped,
+        gzip_etag=f'"{tag}-gzip"' if gzipped is not None else None,
+    )

@@ -14,24 +14,54 @@ from server.web.build import SERVICE_WORKER, SHELL, PwaFiles, StaticFile
 NO_CACHE = "no-cache"
 IMMUTABLE = "public, max-age=31536000, immutable"
 BUILD_HEADER = "x-tend-build"
+PRECOMPRESSED = "precompressed"  # the CompressionConfig's exclude_opt_key
 
 
 def provide_pwa(state: State) -> PwaFiles:
     return state.pwa
 
 
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether ``Accept-Encoding`` allows gzip: named (or ``*`` when it is not named) with a
+    q-value above 0 (RFC 9110 §12.5.3)."""
+    qualities: dict[str, float] = {}
+    for coding in accept_encoding.split(","):
+        name, _, params = coding.partition(";")
+        quality = params.strip().removeprefix("q=") if "q=" in params else "1"
+        try:
+            qualities[name.strip().lower()] = float(quality)
+        except ValueError:
+            qualities[name.strip().lower()] = 0.0
+    for name in ("gzip", "x-gzip", "*"):
+        if name in qualities:
+            return qualities[name] > 0
+    return False
+
+
 def file_response(
     request: Request, file: StaticFile, cache_control: str, build: str
 ) -> Response[bytes]:
-    """The file, or 304 when the browser already holds this exact content.
+    """The file (gzipped ahead of time when the browser takes gzip), or 304 when the browser
+    already holds this exact content in either form.
 
     ``X-Tend-Build`` names the build the bytes belong to: the service worker precaches
     only files of its own build, and keeps a page on its build until the person reloads.
     """
-    headers = {"etag": file.etag, "cache-control": cache_control, BUILD_HEADER: build}
-    if file.etag in request.headers.get("if-none-match", ""):
-        return Response(b"", status_code=304, headers=headers)
-    return Response(file.content, media_type=file.content_type, headers=headers)
+    gzipped = file.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding", ""))
+    headers = {
+        "etag": file.gzip_etag if gzipped else file.etag,
+        "cache-control": cache_control,
+        "vary": "Accept-Encoding",
+        BUILD_HEADER: build,
+    }
+    known = request.headers.get("if-none-match", "")
+    for etag in (file.etag, file.gzip_etag):
+        if etag and etag in known:
+            return Response(b"", status_code=304, headers={**headers, "etag": etag})
+    if gzipped:
+        headers["content-encoding"] = "gzip"
+    body = file.gzipped if gzipped else file.content
+    return Response(body, media_type=file.content_type, headers=headers)
 
 
 def is_navigation(request: Request) -> bool:
@@ -45,6 +75,8 @@ class PwaController(Controller):
     """The installable app: never cached long except under a versioned URL."""
 
     include_in_schema = False
+    # Compressed once per build (server/web/build.py), so the app's compression skips it.
+    opt = {PRECOMPRESSED: True}
     dependencies = {"pwa": Provide(provide_pwa, sync_to_thread=False)}
 
     @get("/sw.js", sync_to_thread=False)
@@ -97,5 +129,5 @@ class PwaController(Controller):
             raise NotFoundException()
         build = pwa.current()
         response = file_response(request, build.entry(SHELL), NO_CACHE, build.version)
-        response.headers["vary"] = "Accept, Sec-Fetch-Mode"
+        response.headers["vary"] = "Accept, Sec-Fetch-Mode, Accept-Encoding"
         return response
