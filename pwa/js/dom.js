@@ -18,6 +18,11 @@ export function h(tag, props = {}, ...children) {
     }
   }
   element.append(...children.flat(Infinity).filter((child) => child !== null && child !== undefined && child !== false));
+  // A paragraph holding one link and nothing else is a link on its own line: the CSS gives
+  // it a full tap height (WCAG 2.5.8), where a link inside a sentence stays inline.
+  if (tag === "p" && element.childNodes.length === 1 && element.firstChild.nodeName === "A") {
+    element.classList.add("link-line");
+  }
   return element;
 }
 

@@ -88,6 +88,21 @@ export function notice() {
       news.replaceChildren();
       problem.replaceChildren();
     },
+    /** Tie this notice to `inputs` (aria-describedby), marking `invalid` ones until edited. */
+    tie(inputs, invalid = []) {
+      element.id ||= `notice-${++fieldCount}`;
+      for (const input of inputs) {
+        const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        if (!described.includes(element.id)) described.push(element.id);
+        input.setAttribute("aria-describedby", described.join(" "));
+        if (invalid.includes(input)) {
+          input.setAttribute("aria-invalid", "true");
+          input.addEventListener("input", () => input.removeAttribute("aria-invalid"), { once: true });
+        } else {
+          input.removeAttribute("aria-invalid");
+        }
+      }
+    },
   };
 }
 
@@ -123,12 +138,21 @@ export function showFieldErrors(error, fields) {
   return shown;
 }
 
+/** formatDay's formatters by their options: making one per call is slow (a trends page
+    formats hundreds of days). */
+const dayFormats = new Map();
+
 /** A calendar day ("2026-11-23") in words: "23 November", with more through `options`
     (such as `{ weekday: "long" }` or `{ year: "numeric" }`). The day is the day: no time
     zone moves it. */
 export function formatDay(key, options = {}) {
-  return new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", timeZone: "UTC", ...options })
-    .format(new Date(`${key}T00:00:00Z`));
+  const id = JSON.stringify(options);
+  if (!dayFormats.has(id)) {
+    dayFormats.set(id, new Intl.DateTimeFormat("en-GB", {
+      day: "numeric", month: "long", timeZone: "UTC", ...options,
+    }));
+  }
+  return dayFormats.get(id).format(new Date(`${key}T00:00:00Z`));
 }
 
 /** "23 November 2026 at 14:05" in the person's own time zone. */

@@ -23,8 +23,12 @@ function offerReload(worker) {
       worker.postMessage({ type: "SKIP_WAITING" });
     },
   }, "Reload");
-  region.replaceChildren(h("p", { role: "status" }, "A new version of Tend is ready."), reload);
+  region.replaceChildren(h("p", {}, "A new version of Tend is ready."), reload);
   region.hidden = false;
+  // Said through a live region that was in the page all along: one shown together with
+  // its message is often not announced.
+  document.getElementById("update-said").textContent =
+    "A new version of Tend is ready. Reload when it suits you: the button is at the bottom.";
 }
 
 function watchForWaiting(registration) {

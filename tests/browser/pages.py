@@ -34,7 +34,7 @@ class TendApp:
 
     @property
     def update_prompt(self) -> Locator:
-        return self.page.get_by_text("A new version of Tend is ready.")
+        return self.page.locator("#update").get_by_text("A new version of Tend is ready.")
 
     @property
     def reload_button(self) -> Locator:

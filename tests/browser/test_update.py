@@ -28,6 +28,10 @@ def test_a_changed_file_brings_a_new_version_and_the_update_prompt(
         page.reload()  # a navigation makes the browser check sw.js for changes
         expect(app.update_prompt).to_be_visible()
         expect(app.reload_button).to_be_visible()
+        said = page.get_by_role("status").filter(has_text="Reload when it suits you")
+        expect(said).to_have_text(
+            "A new version of Tend is ready. Reload when it suits you: the button is at the bottom."
+        )
         # Nothing changes under the person: page and worker both stay on the first build.
         assert app.service_worker_version() == first_version
         assert app.page_build() == first_version

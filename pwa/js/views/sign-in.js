@@ -27,8 +27,10 @@ export function signIn() {
     event.preventDefault();
     status.clear();
     if (!email.input.value.trim() || !password.input.value) {
+      const missing = [email.input, password.input].filter((input) => !input.value.trim());
       status.error("Please enter your email and password.");
-      (email.input.value.trim() ? password.input : email.input).focus();
+      status.tie([email.input, password.input], missing);
+      missing[0].focus();
       return;
     }
     try {
@@ -39,6 +41,8 @@ export function signIn() {
       if (error instanceof ApiError || error instanceof OfflineError) message = error.message;
       if (error instanceof WrongKeyError) message = "That email or password is wrong. Please check them and try again.";
       status.error(message);
+      const wrong = error instanceof WrongKeyError || (error instanceof ApiError && error.status === 401);
+      if (wrong) status.tie([email.input, password.input], [email.input, password.input]);
       password.input.select();
     }
   });

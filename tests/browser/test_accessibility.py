@@ -1,0 +1,447 @@
+"""WCAG 2.2 AA across Tend, on a 360x740 phone: axe on every screen and state in light and
+dark, target sizes, text at 200%, the journeys by keyboard alone with a visible focus that
+nothing covers, status messages announced, and form errors tied to their fields.
+
+Three people share one organisation for the whole module (Priya the admin, Claire who
+supervises, Jade who shares with her), so the sweep costs one set-up, not one per screen."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser.a11y import focus_state, reflow_problems, resize_text, target_sizes
+from tests.browser.accounts import asset_root, create_organisation, invite, join_by_link
+from tests.browser.axe import serious_violations
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.pages import TendApp
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        bool(os.environ.get("TEND_TEST_DATABASE_URL")),
+        reason="the PWA sweep runs in the SQLite pass of the suite",
+    ),
+]
+
+SEED = """async ({root, checkins, entry}) => {
+    const module = await import(`${root}/js/checkins.js`);
+    for (const c of checkins) await module.saveCheckin(c, new Date(`${c.day}T12:00:00`));
+    const journal = await import(`${root}/js/journal.js`);
+    await journal.saveEntry(entry);
+    return (await journal.listEntries())[0].id;
+}"""
+SIZES: dict[str, dict] = {}
+
+
+def email(name: str) -> str:
+    return f"{name}.{uuid.uuid4().hex[:8]}@example.org"
+
+
+def week_of_checkins() -> list[dict]:
+    today = date.today()
+    return [
+        {
+            "day": (today - timedelta(days=back)).isoformat(),
+            "stress": 2 + back % 3,
+            "energy": 3,
+            "sleep": 3,
+            "context": "on-shift",
+        }
+        for back in range(8, 0, -1)
+    ]
+
+
+class People:
+    """Priya (admin, also a worker), Claire (supervisor) and Jade (worker), each on a phone
+    of their own, and a stranger who is signed out."""
+
+    def __init__(self, browser, phone_context_args, live_server) -> None:
+        self.contexts: list[BrowserContext] = []
+        self.args = {**phone_context_args, "base_url": live_server.url}
+        self.browser = browser
+        self.priya = self.new_page()
+        create_organisation(self.priya, live_server, email=email("priya"))
+        self.claire = self.new_page()
+        join_by_link(
+            self.claire,
+            invite(self.priya, ["supervisor", "worker"]),
+            name="Claire",
+            email=email("claire"),
+        )
+        self.claire_id = self.account_id(self.claire)
+        self.jade = self.new_page()
+        self.jade_email = email("jade")
+        join_by_link(
+            self.jade,
+            invite(self.priya, ["worker"], [self.claire_id]),
+            name="Jade",
+            email=self.jade_email,
+        )
+        self.jade_id = self.account_id(self.jade)
+        self.entry_id = self.jade.evaluate(
+            SEED,
+            {
+                "root": asset_root(self.jade),
+                "checkins": week_of_checkins(),
+                "entry": {"title": "After the handover", "body": "Sat in the car a while."},
+            },
+        )
+        self.stranger = self.new_page()
+
+    def new_page(self) -> Page:
+        context = self.browser.new_context(**self.args)
+        self.contexts.append(context)
+        return context.new_page()
+
+    @staticmethod
+    def account_id(page: Page) -> str:
+        return page.evaluate("async () => (await (await fetch('/api/account')).json()).id")
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def people(browser, phone_context_args, live_server) -> Iterator[People]:
+    group = People(browser, phone_context_args, live_server)
+    yield group
+    group.close()
+    out = ARTIFACTS / "a11y" / "target-sizes.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(SIZES, indent=2))
+
+
+SIGNED_OUT = [
+    "/",
+    "/sign-in",
+    "/support",
+    "/setup",
+    "/join",
+    "/recover",
+    "/goodbye",
+    "/journal",
+    "/no/such/page",
+]
+WORKER = [
+    "/",
+    "/checkin",
+    "/right-now",
+    "/plan",
+    "/after-difficult",
+    "/journal",
+    "/journal/write",
+    "/journal/entry?id={entry}",
+    "/journal/entry?id={entry}&edit=1",
+    "/journal/entry?id=00000000-0000-4000-8000-000000000000",
+    "/trends",
+    "/reflection",
+    "/sharing",
+    "/supervision",
+    "/privacy",
+    "/reminders",
+    "/reminders/shifts",
+    "/settings",
+    "/your-data",
+    "/support",
+    "/admin",
+]
+SUPERVISOR = ["/supervisees", "/supervisees/prepare?id={jade}"]
+ADMIN = ["/admin", "/admin/support", "/admin/insights"]
+SCREENS = (
+    [("stranger", p) for p in SIGNED_OUT]
+    + [("jade", p) for p in WORKER]
+    + [("claire", p) for p in SUPERVISOR]
+    + [("priya", p) for p in ADMIN]
+)
+
+
+def show(people: People, who: str, path: str) -> Page:
+    page = getattr(people, who)
+    page.evaluate("() => { document.documentElement.style.fontSize = ''; }")
+    TendApp(page).open(path.format(entry=people.entry_id, jade=people.jade_id))
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def check_screen(page: Page, name: str) -> None:
+    """axe in light and dark, and target sizes; both themes, the same screen."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert serious_violations(page) == [], f"{name} ({scheme})"
+    page.emulate_media(color_scheme="light")
+    sizes = target_sizes(page)
+    SIZES[name] = sizes
+    assert sizes["under24"] == [], f"{name}: targets under 24x24 px without room around them"
+
+
+@pytest.mark.parametrize(("who", "path"), SCREENS, ids=[f"{w}:{p}" for w, p in SCREENS])
+def test_every_screen_passes_axe_in_light_and_dark_with_big_enough_targets(people, who, path):
+    page = show(people, who, path)
+    check_screen(page, f"{who}:{path}")
+
+
+MAIN_SCREENS = [
+    ("stranger", "/"),
+    ("stranger", "/sign-in"),
+    ("stranger", "/support"),
+    ("jade", "/"),
+    ("jade", "/checkin"),
+    ("jade", "/journal"),
+    ("jade", "/journal/write"),
+    ("jade", "/right-now"),
+    ("jade", "/after-difficult"),
+    ("jade", "/plan"),
+    ("jade", "/trends"),
+    ("jade", "/sharing"),
+    ("jade", "/supervision"),
+    ("jade", "/reminders"),
+    ("jade", "/settings"),
+    ("jade", "/your-data"),
+    ("claire", "/supervisees"),
+    ("claire", "/supervisees/prepare?id={jade}"),
+    ("priya", "/admin"),
+    ("priya", "/admin/support"),
+    ("priya", "/admin/insights"),
+]
+
+
+@pytest.mark.parametrize(("who", "path"), MAIN_SCREENS, ids=[f"{w}:{p}" for w, p in MAIN_SCREENS])
+def test_text_at_200_percent_reflows_without_clipping(people, who, path):
+    page = show(people, who, path)
+    resize_text(page, 200)
+    problems = reflow_problems(page)
+    page.evaluate("() => { document.documentElement.style.fontSize = ''; }")
+    assert not problems, "\n".join(problems)
+
+
+# ── states: errors, confirmations, previews, offline, update ─────────────────────────
+
+
+def test_sign_in_errors_are_announced_and_tied_to_the_fields(people):
+    page = show(people, "stranger", "/sign-in")
+    email_input = page.get_by_label("Email")
+    page.get_by_role("button", name="Sign in").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Please enter your email and password.")
+    expect(email_input).to_be_focused()
+    expect(email_input).to_have_attribute("aria-invalid", "true")
+    described = email_input.get_attribute("aria-describedby") or ""
+    said = " ".join(page.locator(f"#{i}").inner_text() for i in described.split())
+    assert "Please enter your email" in said
+    check_screen(page, "stranger:/sign-in (empty)")
+
+    email_input.fill(people.jade_email)
+    page.get_by_label("Password", exact=True).fill("not the right one at all")
+    page.get_by_role("button", name="Sign in").click()
+    expect(alert).to_contain_text("That email or password is wrong")
+    expect(email_input).to_have_attribute("aria-invalid", "true")
+    check_screen(page, "stranger:/sign-in (wrong password)")
+
+
+def test_join_validation_ties_each_error_to_its_field(people):
+    """A real invitation, opened by a newcomer who submits the form empty."""
+    page = people.new_page()
+    token = invite(people.priya, ["worker"]).split("#", 1)[1]
+    TendApp(page).open(f"/join#{token}")
+    page.get_by_role("button", name="Create my account").click()
+    invalid = page.locator("[aria-invalid=true]")
+    expect(invalid.first).to_be_focused()
+    assert invalid.count() >= 3, "name, email and password each say what is missing"
+    for i in range(invalid.count()):
+        field = invalid.nth(i)
+        ids = (field.get_attribute("aria-describedby") or "").split()
+        texts = [page.locator(f"#{x}").inner_text() for x in ids if page.locator(f"#{x}").count()]
+        assert any(t.strip() for t in texts), "an invalid field names its problem"
+    check_screen(page, "newcomer:/join (errors)")
+
+
+def test_confirmations_and_previews_pass_axe(people):
+    jade = show(people, "jade", "/sharing")
+    with_claire = jade.get_by_role("region", name="With Claire")
+    with_claire.get_by_role(
+        "button", name="Preview your weekly wellbeing summary for Claire"
+    ).click()
+    preview = jade.get_by_role("region", name="Preview: what Claire will see")
+    expect(preview).to_be_visible()
+    check_screen(jade, "jade:/sharing (preview)")
+
+    # Delete account, unconfirmed: the errors, tied and announced.
+    jade = show(people, "jade", "/your-data")
+    delete = jade.locator("form", has=jade.get_by_role("button", name="Delete my account"))
+    delete.get_by_role("button", name="Delete my account").click()
+    password = delete.locator("input[type=password]")
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(jade.get_by_role("alert").filter(has_text="Please enter your password")).to_have_count(1)
+    check_screen(jade, "jade:/your-data (delete errors)")
+
+    priya = show(people, "priya", "/admin/support")
+    priya.evaluate(
+        """async (root) => (await import(`${root}/js/api.js`)).post(
+            '/api/admin/support-resources',
+            {name: 'Employee Assistance Programme', description: 'Free counselling.',
+             phone: '0800 123 4567', text: null, web: null, hours: 'Any time', team_ids: []})""",
+        asset_root(priya),
+    )
+    priya = show(people, "priya", "/admin/support")
+    delete_buttons = priya.get_by_role("button", name=re.compile("^Delete "))
+    expect(delete_buttons.first).to_be_visible()
+    delete_buttons.first.click()
+    expect(priya.get_by_role("button", name="Yes, delete it")).to_be_visible()
+    check_screen(priya, "priya:/admin/support (confirm delete)")
+
+
+def test_the_offline_note_is_announced_and_passes_axe(people):
+    jade = show(people, "jade", "/")
+    status = jade.locator("#status")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_be_empty()
+    jade.context.set_offline(True)
+    try:
+        expect(status).to_have_text("You're offline. Tend still works on this device.")
+        check_screen(jade, "jade:/ (offline)")
+    finally:
+        jade.context.set_offline(False)
+    expect(status).to_be_empty()
+
+
+# ── keyboard alone ────────────────────────────────────────────────────────────────────
+
+
+class Keyboard:
+    """Moves through a page by Tab alone, checking every focus stop on the way."""
+
+    def __init__(self, page: Page, journey: str) -> None:
+        self.page = page
+        self.journey = journey
+        self.stops = 0
+        self.problems: list[str] = []
+
+    def check(self) -> dict:
+        state = focus_state(self.page)
+        self.stops += 1
+        if not state["visible"]:
+            self.problems.append(f"{self.journey}: no visible focus on {state['name']}")
+        if state.get("obscured"):
+            self.problems.append(f"{self.journey}: {state['name']} {state['obscured']}")
+        return state
+
+    def tab_to(self, name: str | re.Pattern, *, back: bool = False, limit: int = 80) -> None:
+        pattern = name if isinstance(name, re.Pattern) else re.compile(re.escape(name))
+        for _ in range(limit):
+            self.page.keyboard.press("Shift+Tab" if back else "Tab")
+            state = self.check()
+            if pattern.search(state["name"]):
+                return
+        raise AssertionError(f"{self.journey}: never reached {name!r} by Tab")
+
+    def press(self, key: str) -> None:
+        self.page.keyboard.press(key)
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+
+    def done(self) -> None:
+        assert self.problems == [], "\n".join(self.problems)
+
+
+def test_by_keyboard_a_stranger_signs_in_and_finds_support(people):
+    page = people.new_page()
+    app = TendApp(page).open("/")
+    keys = Keyboard(page, "sign in")
+    keys.tab_to("Get support")
+    keys.press("Enter")
+    expect(app.heading).to_have_text("Get support now")
+    keys.tab_to("Samaritans")
+    page.go_back()
+    expect(app.heading).to_have_text("Welcome to Tend")
+    keys.tab_to(re.compile(r'^a "Sign in"'))
+    keys.press("Enter")
+    expect(app.heading).to_have_text("Sign in")
+    keys.tab_to("input")
+    keys.type(people.jade_email)
+    keys.tab_to(re.compile("^input"))
+    keys.type("a calm walk by the river")
+    keys.tab_to(re.compile(r'^button "Sign in'))
+    keys.press("Enter")
+    expect(app.heading).not_to_have_text("Sign in", timeout=15000)
+    keys.done()
+
+
+def test_by_keyboard_jade_checks_in_and_writes_in_her_journal(people):
+    page = show(people, "jade", "/")
+    app = TendApp(page)
+    keys = Keyboard(page, "check in")
+    keys.tab_to("Check in")
+    keys.press("Enter")
+    expect(app.heading).to_have_text("Check in")
+    keys.tab_to(re.compile(r"\[stress\]"))
+    keys.press("ArrowRight")
+    keys.check()
+    keys.tab_to(re.compile(r'^button "Save'))
+    keys.press("Enter")
+    expect(app.heading).to_have_text("Thank you for checking in")
+
+    keys = Keyboard(page, "write")
+    keys.tab_to("Back to your home")
+    keys.press("Enter")
+    keys.tab_to("Journal")
+    keys.press("Enter")
+    expect(app.heading).to_contain_text("journal")
+    keys.tab_to(re.compile("Write"))
+    keys.press("Enter")
+    keys.tab_to("textarea")
+    keys.type("A quiet evening after a long shift.")
+    keys.tab_to(re.compile(r'^button "Save'))
+    keys.press("Enter")
+    expect(page.get_by_text("A quiet evening after a long shift.")).to_be_visible()
+    keys.done()
+
+
+def test_by_keyboard_jade_shares_after_a_preview_sees_views_and_revokes(people):
+    page = show(people, "jade", "/sharing")
+    keys = Keyboard(page, "share")
+    keys.tab_to("Preview your recovery")
+    keys.press("Enter")
+    preview = page.get_by_role("region", name="Preview: what Claire will see")
+    expect(preview).to_be_visible()
+    keys.tab_to("Share with Claire")
+    # A status message says it went, in a live region that was there before.
+    keys.press("Enter")
+    expect(page.get_by_text("Shared with Claire.")).to_be_visible()
+    message = page.get_by_text("Shared with Claire.")
+    assert message.evaluate(
+        "el => Boolean(el.closest('[role=status], [aria-live=polite], [role=alert]'))"
+    ), "the confirmation is announced"
+
+    claire = show(people, "claire", "/supervisees")
+    ckeys = Keyboard(claire, "supervisor reads")
+    ckeys.tab_to('a "Jade"')
+    ckeys.press("Enter")
+    expect(TendApp(claire).heading).to_have_text("Prepare supervision with Jade")
+    ckeys.tab_to(re.compile("."))
+    ckeys.done()
+
+    page.reload()
+    expect(page.get_by_role("region", name="Who has looked")).to_contain_text("Claire saw")
+    keys.tab_to(re.compile("Stop sharing .*recovery", re.I))
+    keys.press("Enter")
+    expect(page.get_by_text(re.compile("Claire can no longer see"))).to_be_visible()
+    keys.done()
+
+
+def test_status_regions_are_in_the_page_before_their_message(people):
+    """Every polite or assertive region on the main screens exists, empty, on arrival."""
+    for path in ("/checkin", "/journal/write", "/sharing", "/settings", "/your-data"):
+        page = show(people, "jade", path)
+        regions = page.locator("main [role=status], main [role=alert], main [aria-live]")
+        assert regions.count() > 0, path
+        assert all(not t.strip() for t in regions.all_inner_texts()), f"{path}: empty on arrival"
