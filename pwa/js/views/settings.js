@@ -10,8 +10,8 @@ import { recoveryCodePage } from "./recovery-code.js";
 
 const EVENT_WORDS = {
   sign_in: "Signed in",
-  sign_in_failed: "Wrong password entered",
-  sign_in_locked: "Sign-in paused after several wrong passwords",
+  sign_in_failed: "A sign-in with a password that didn't match",
+  sign_in_locked: "Sign-in paused for a while after several tries",
   recovery_used: "Password reset with the recovery code",
 };
 
