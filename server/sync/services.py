@@ -53,7 +53,8 @@ def _marks(count: int) -> str:
 
 
 # The push path is every device's save, so its statements are written out: Piccolo spends
-# longer building each than the database spends running it.
+# longer building each than the database spends running it. Only constants and
+# placeholders go into these strings (values are always parameters).
 _RECORD_COLUMN_LIST = (
     "id",
     "owner",
@@ -74,7 +75,6 @@ _CHANGES_QUERY = (
     f'SELECT {_RECORD_COLUMNS} FROM "record" WHERE owner = {{}} AND seq > {{}} '  # noqa: S608
     "ORDER BY seq LIMIT {}"
 )
-# Only constants and placeholders go into these strings (values are always parameters).
 _RECORDS_QUERY = f'SELECT {_RECORD_COLUMNS} FROM "record" WHERE id IN ({{}})'  # noqa: S608
 
 

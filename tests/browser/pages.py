@@ -16,6 +16,16 @@ class TendApp:
         expect(self.page.locator("html[data-ready]")).to_have_count(1)
         return self
 
+    def preview_weekly_summary(self, supervisor: str) -> Locator:
+        """On the sharing page: ask to preview the weekly summary for ``supervisor``; the
+        preview region, once shown."""
+        self.page.get_by_role("region", name=f"With {supervisor}").get_by_role(
+            "button", name=f"Preview your weekly wellbeing summary for {supervisor}"
+        ).click()
+        preview = self.page.get_by_role("region", name=f"Preview: what {supervisor} will see")
+        expect(preview).to_be_visible()
+        return preview
+
     @property
     def heading(self) -> Locator:
         return self.page.get_by_role("heading", level=1)

@@ -266,12 +266,7 @@ def test_join_validation_ties_each_error_to_its_field(people):
 
 def test_confirmations_and_previews_pass_axe(people):
     jade = show(people, "jade", "/sharing")
-    with_claire = jade.get_by_role("region", name="With Claire")
-    with_claire.get_by_role(
-        "button", name="Preview your weekly wellbeing summary for Claire"
-    ).click()
-    preview = jade.get_by_role("region", name="Preview: what Claire will see")
-    expect(preview).to_be_visible()
+    TendApp(jade).preview_weekly_summary("Claire")
     check_screen(jade, "jade:/sharing (preview)")
 
     # Delete account, unconfirmed: the errors, tied and announced.

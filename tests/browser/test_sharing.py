@@ -99,10 +99,7 @@ def test_share_preview_view_log_and_revoke_across_three_people(
     expect(app.heading).to_have_text("Sharing")
     with_claire = jade.get_by_role("region", name="With Claire")
     expect(with_claire.get_by_text("Not shared.")).to_have_count(3)
-    with_claire.get_by_role(
-        "button", name="Preview your weekly wellbeing summary for Claire"
-    ).click()
-    preview = jade.get_by_role("region", name="Preview: what Claire will see")
+    preview = app.preview_weekly_summary("Claire")
     expect(preview.get_by_role("heading", name="Preview: what Claire will see")).to_be_focused()
     expect(preview).to_contain_text("checked in on 6 days")
     expect(preview).to_contain_text("Stress: high, higher than the week before")
