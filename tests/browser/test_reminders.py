@@ -85,7 +85,7 @@ def test_jade_chooses_times_a_rota_and_quiet_hours_and_sees_what_is_coming(
     page.get_by_role("link", name=re.compile("^Reminders")).click()
     expect(app.heading).to_have_text("Reminders")
     expect(page.get_by_text("Tend can nudge you now and then. You choose when")).to_be_visible()
-    expect(page.get_by_text("Times here are in Europe/London time.")).to_be_visible()
+    expect(page.get_by_text("Times here are in UK time.")).to_be_visible()
     expect(section(page, "Coming up")).to_contain_text("Nothing in the next day or two.")
     looks_right(page, screenshot, "new")
 
@@ -424,15 +424,15 @@ def test_times_follow_her_time_zone_and_she_can_move_them_to_this_phones(jade, s
         asset_root(page),
     )
     app.open("/reminders")
-    expect(page.get_by_text("Times here are in Asia/Tokyo time.")).to_contain_text(
-        "This phone is set to Europe/London."
+    expect(page.get_by_text("Times here are in Tokyo time.")).to_contain_text(
+        "This phone is set to UK time."
     )
     # Her check-in is at 19:30 on Tokyo's clock, and shown so.
     expect(coming_up(page).filter(has_text="19:30 — check-in").first).to_be_visible()
     looks_right(page, screenshot, "other-zone")
-    page.get_by_role("button", name="Use Europe/London (this phone's time zone)").click()
-    expect(page.get_by_text("Saved. Times are now in Europe/London time.")).to_be_visible()
-    expect(page.get_by_text("Times here are in Europe/London time.")).to_be_focused()
+    page.get_by_role("button", name="Use UK time, as this phone does").click()
+    expect(page.get_by_text("Saved. Times are now in UK time.")).to_be_visible()
+    expect(page.get_by_text("Times here are in UK time.")).to_be_focused()
     expect(page.get_by_role("button", name=re.compile("this phone's time zone"))).to_have_count(0)
     assert page.evaluate(PLAN)["plan"]["settings"]["time_zone"] == "Europe/London"
     tomorrow = day_words(today() + timedelta(days=1))

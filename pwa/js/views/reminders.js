@@ -350,6 +350,13 @@ function comingUpSection(context) {
   return { element: card("coming-up", "Coming up", status.element, area, h("p", {}, ask)), draw };
 }
 
+/** A time zone as people say it: "UK time", "New York time", not "America/New_York". */
+function zoneName(zone) {
+  if (zone === "Europe/London") return "UK";
+  if (["UTC", "Etc/UTC", "Etc/GMT", "GMT"].includes(zone)) return "UTC";
+  return zone.split("/").pop().replaceAll("_", " ");
+}
+
 function zoneLine(context) {
   const element = h("div", { class: "zone-line" });
   const status = notice();
@@ -357,7 +364,7 @@ function zoneLine(context) {
     const zone = planZone(context.read().plan);
     const phone = phoneTimeZone();
     const offer = h("button", { type: "button", class: "button secondary small-button" },
-      `Use ${phone} (this phone's time zone)`);
+      `Use ${zoneName(phone)} time, as this phone does`);
     offer.addEventListener("click", () => working(offer, "Changing…", async () => {
       try {
         await context.save({ time_zone: phone });
@@ -365,12 +372,12 @@ function zoneLine(context) {
         status.error(problemText(error));
         return;
       }
-      status.info(`Saved. Times are now in ${phone} time.`);
+      status.info(`Saved. Times are now in ${zoneName(phone)} time.`);
       element.querySelector("p").focus();
     }));
     element.replaceChildren(
-      h("p", { class: "small", tabindex: "-1" }, `Times here are in ${zone} time.`
-        + (zone === phone ? "" : ` This phone is set to ${phone}.`)),
+      h("p", { class: "small", tabindex: "-1" }, `Times here are in ${zoneName(zone)} time.`
+        + (zone === phone ? "" : ` This phone is set to ${zoneName(phone)} time.`)),
       ...(zone === phone ? [] : [h("div", { class: "button-row" }, offer)]),
       status.element);
   }
