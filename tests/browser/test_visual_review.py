@@ -43,9 +43,13 @@ SEED = """async ({root, checkins, entries, plan, agenda}) => {
     await plans.saveFirstPlan(plan);
     await agendas.saveAgenda({id: null, ...agenda});
 }"""
+# She asks to talk, and has already shared her recovery balance, so Claire's screens show
+# what a supervisor sees whichever test runs first (the weekly summary is shared on screen).
 ASK_TO_TALK = """async ({root, supervisor}) => {
     const sharing = await import(`${root}/js/sharing.js`);
     await sharing.askToTalk(supervisor, 'this-week', 'After Tuesday, if there is time.');
+    const checkins = await (await import(`${root}/js/checkins.js`)).listCheckins();
+    await sharing.shareWith(supervisor, sharing.recoveryShare(checkins));
 }"""
 ACCOUNT_ID = "async () => (await (await fetch('/api/account')).json()).id"
 
@@ -283,6 +287,7 @@ def test_claire_and_priya_s_screens_look_calm_in_light_and_dark(people):
     expect(claire.get_by_role("link", name="Jade")).to_be_visible()
     look(claire, "41-supervisees")
     app.open(f"/supervisees/prepare?id={people['jade_id']}")
+    expect(claire.get_by_text("Recovery balance", exact=False).first).to_be_visible()
     look(claire, "42-supervisees-prepare")
 
     app = TendApp(priya).open("/")
