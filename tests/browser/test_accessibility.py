@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.a11y import focus_state, reflow_problems, resize_text, target_sizes
+from tests.browser.a11y import Keyboard, reflow_problems, resize_text, target_sizes
 from tests.browser.accounts import asset_root, create_organisation, invite, join_by_link
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import ARTIFACTS
@@ -311,41 +311,34 @@ def test_the_offline_note_is_announced_and_passes_axe(people):
 # ── keyboard alone ────────────────────────────────────────────────────────────────────
 
 
-class Keyboard:
-    """Moves through a page by Tab alone, checking every focus stop on the way."""
+FOCUS_STYLES = {
+    # A 2 px ring in a colour close to the page's: there, but hard to see.
+    "faint ring": "button:focus-visible { outline: 2px solid #e4ddcc; outline-offset: 2px }",
+    # A strong line along the bottom edge only: far less than a 2 px perimeter.
+    "underline only": "button:focus-visible { outline: none; box-shadow: inset 0 -2px #1f5f5b }",
+    "Tend's ring": "button:focus-visible { outline: 3px solid #1f5f5b; outline-offset: 2px }",
+}
 
-    def __init__(self, page: Page, journey: str) -> None:
-        self.page = page
-        self.journey = journey
-        self.stops = 0
-        self.problems: list[str] = []
 
-    def check(self) -> dict:
-        state = focus_state(self.page)
-        self.stops += 1
-        if not state["visible"]:
-            self.problems.append(f"{self.journey}: no visible focus on {state['name']}")
-        if state.get("obscured"):
-            self.problems.append(f"{self.journey}: {state['name']} {state['obscured']}")
-        return state
-
-    def tab_to(self, name: str | re.Pattern, *, back: bool = False, limit: int = 80) -> None:
-        pattern = name if isinstance(name, re.Pattern) else re.compile(re.escape(name))
-        for _ in range(limit):
-            self.page.keyboard.press("Shift+Tab" if back else "Tab")
-            state = self.check()
-            if pattern.search(state["name"]):
-                return
-        raise AssertionError(f"{self.journey}: never reached {name!r} by Tab")
-
-    def press(self, key: str) -> None:
-        self.page.keyboard.press(key)
-
-    def type(self, text: str) -> None:
-        self.page.keyboard.type(text)
-
-    def done(self) -> None:
-        assert self.problems == [], "\n".join(self.problems)
+@pytest.mark.parametrize("style", FOCUS_STYLES)
+def test_the_focus_check_compares_focused_with_unfocused(people, style):
+    """The keyboard journeys' focus check can fail: a style too faint, or too small a change
+    against the unfocused control, is reported; Tend's ring is not."""
+    page = people.new_page()
+    page.set_content(
+        "<meta name=viewport content='width=device-width'>"
+        "<body style='background:#f3efe4;font:16px sans-serif;padding:40px'>"
+        f"<style>{FOCUS_STYLES[style]}</style>"
+        "<button style='padding:12px 20px;border:1px solid #888;background:#fff'>Save</button>"
+    )
+    keys = Keyboard(page, style)
+    keys.tab_to("Save")
+    assert page.evaluate("document.activeElement.textContent") == "Save", "focus is kept"
+    if style == "Tend's ring":
+        keys.done()
+    else:
+        with pytest.raises(AssertionError, match="under a 2 px perimeter"):
+            keys.done()
 
 
 def test_by_keyboard_a_stranger_signs_in_and_finds_support(people):
@@ -393,6 +386,7 @@ def test_by_keyboard_jade_checks_in_and_writes_in_her_journal(people):
     expect(app.heading).to_contain_text("journal")
     keys.tab_to(re.compile("Write"))
     keys.press("Enter")
+    expect(app.heading).to_have_text("Write")
     keys.tab_to("textarea")
     keys.type("A quiet evening after a long shift.")
     keys.tab_to(re.compile(r'^button "Save'))
@@ -422,6 +416,8 @@ def test_by_keyboard_jade_shares_after_a_preview_sees_views_and_revokes(people):
     ckeys.tab_to('a "Jade"')
     ckeys.press("Enter")
     expect(TendApp(claire).heading).to_have_text("Prepare supervision with Jade")
+    expect(claire.get_by_role("button", name="Record this session")).to_be_visible()
+    claire.wait_for_load_state("networkidle")
     ckeys.tab_to(re.compile("."))
     ckeys.done()
 
