@@ -107,12 +107,58 @@ export function notice() {
 }
 
 /**
+ * Say `message` politely through the page's own live region (#said), there from the start:
+ * for news that comes with a new page, whose own regions arrive together with it and so
+ * would not be read. Emptied first, so the same news twice is said twice.
+ */
+let unsay = 0;
+export function announce(message) {
+  const region = document.getElementById("said");
+  if (!region) return;
+  region.replaceChildren();
+  clearTimeout(unsay);
+  setTimeout(() => {
+    region.replaceChildren(h("p", {}, message));
+    // Gone once said, so that reading a later page from the top doesn't meet old news.
+    unsay = setTimeout(() => region.replaceChildren(), 10_000);
+  });
+}
+
+/**
+ * The line under a form kept as a draft as she goes: `hint` at first, then each "Kept on
+ * this device at …" as a status message, in a region that is in the page, empty, from the
+ * start. Words are replaced only when they change, so a minute's autosaves are said once and
+ * a screen reader doesn't interrupt her writing with each one.
+ */
+export function draftNote(hint) {
+  const words = h("span", {}, hint);
+  const said = h("span", {});
+  return {
+    element: h("p", { class: "small draft-note" }, words, h("span", { role: "status" }, said)),
+    say(message) {
+      words.hidden = true;
+      said.hidden = false;
+      if (said.textContent !== message) said.textContent = message;
+    },
+    /** Changes wait to be kept: the hint again until the next say, and nothing announced
+        (the region itself stays rendered, so what comes next is said). */
+    waiting() {
+      said.hidden = true;
+      words.hidden = false;
+    },
+  };
+}
+
+/**
  * Run `work` while a button shows it is busy (and cannot be pressed twice).
  * @param {HTMLButtonElement} button
  * @param {string} busyText what the button says meanwhile
  */
 export async function busy(button, busyText, work) {
   const idle = button.textContent;
+  // Disabling a focused button drops its focus to <body>, and a keyboard user would start
+  // again from the top: it is given back, unless the work has put the focus elsewhere.
+  const focused = document.activeElement === button;
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
   button.textContent = busyText;
@@ -122,6 +168,8 @@ export async function busy(button, busyText, work) {
     button.disabled = false;
     button.removeAttribute("aria-busy");
     button.textContent = idle;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (focused && lost && button.isConnected) button.focus();
   }
 }
 

@@ -6,7 +6,7 @@ import { h } from "../dom.js";
 import { feelingWords } from "../prompts.js";
 import { hasRole } from "../session.js";
 import { loadToolkit } from "../toolkit.js";
-import { busy, field, notice, page, showPage } from "../ui.js";
+import { announce, busy, field, notice, page, showPage } from "../ui.js";
 import { followUpOffer } from "./follow-up.js";
 
 export const SCALES = Object.freeze({
@@ -108,6 +108,10 @@ export async function checkinView() {
     await busy(save, "Saving…", async () => {
       try {
         showPage(acknowledgement(await saveCheckin(fields)));
+        // The new page's heading takes focus; that it was kept is said too.
+        announce(navigator.onLine
+          ? "Your check-in is saved."
+          : "Your check-in is saved on this device. It will sync when you're back online.");
         // What she keeps up to date for her supervisor follows, quietly, when online.
         import("../sharing.js").then((sharing) => sharing.keepSharesUpToDate()).catch(() => {});
       } catch (error) {

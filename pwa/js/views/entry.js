@@ -8,7 +8,7 @@ import {
 import { SUGGESTED_TAGS, feelingWords, findPrompt } from "../prompts.js";
 import { loadToolkit } from "../toolkit.js";
 import { chipGroup, ownWordAdder } from "../chips.js";
-import { busy, field, formatDateTime, notice, page } from "../ui.js";
+import { busy, draftNote, field, formatDateTime, notice, page } from "../ui.js";
 import { entryName, go, journalLink, tellJournal, timeLabel } from "./journal.js";
 
 const AUTOSAVE_MS = 3000; // at least this often while she types
@@ -48,7 +48,7 @@ async function editor({ entry = null, draft = null, promptId = null }) {
     chosen: start.tags || [],
     name: "tags",
   });
-  const kept = h("p", { class: "small draft-note" }, "What you write is kept on this device as you go.");
+  const kept = draftNote("What you write is kept on this device as you go.");
   const save = h("button", { type: "submit", class: "button" }, "Save entry");
   const form = h("form", { class: "entry-form", novalidate: true },
     status.element,
@@ -57,7 +57,7 @@ async function editor({ entry = null, draft = null, promptId = null }) {
     feelings.element,
     tags.element,
     ownWordAdder(tags, { label: "Add your own tag", lowercase: true, stripHash: true }),
-    kept,
+    kept.element,
     h("div", { class: "button-row" },
       save,
       journalLink(entry ? `/journal/entry?id=${encodeURIComponent(entry.id)}` : "/journal",
@@ -87,10 +87,10 @@ async function editor({ entry = null, draft = null, promptId = null }) {
     dirty = false;
     const snapshot = current();
     writing = writing.then(() => saveDraft(snapshot)).then(({ savedAt }) => {
-      if (!finished) kept.textContent = `Kept on this device at ${timeLabel(savedAt)}.`;
+      if (!finished) kept.say(`Kept on this device at ${timeLabel(savedAt)}.`);
     }).catch(() => {
       dirty = true;
-      kept.textContent = "Your words couldn't be kept just now. Please don't close Tend yet.";
+      kept.say("Your words couldn't be kept just now. Please don't close Tend yet.");
     });
     return writing;
   }

@@ -66,7 +66,10 @@ function plural(n, one, many) {
 /** The quiet line about sync: nothing at all when everything is synced. Its words are kept
     short enough to sit beside the Write button in two lines on a 360 px phone. */
 function syncIndicator() {
+  // The line comes and goes inside a status region that is always there, so what it says
+  // is announced (a region shown together with its words often isn't).
   const line = h("p", { class: "sync-note small", hidden: true });
+  const region = h("div", { class: "sync-status", role: "status" }, line);
   // What the server said when it refused changes (a full space, an entry too large):
   // shown until nothing is waiting, so she knows before anything could be lost.
   let refusal = null;
@@ -89,7 +92,7 @@ function syncIndicator() {
     }
   }
   function onStatus(event) {
-    if (!line.isConnected) {
+    if (!region.isConnected) {
       syncEvents.removeEventListener("status", onStatus);
       syncEvents.removeEventListener("error", onRefusal);
       return;
@@ -103,7 +106,7 @@ function syncIndicator() {
   syncEvents.addEventListener("status", onStatus);
   syncEvents.addEventListener("error", onRefusal);
   Promise.resolve(pendingCount()).then((pending) => show({ pending })).catch(() => {});
-  return line;
+  return region;
 }
 
 function promptPicker() {
@@ -150,14 +153,20 @@ function groupByDay(entries) {
   return groups;
 }
 
+/** Run `then` a frame after `element` is in the page (given up after about five seconds). */
+function whenShown(element, then, frames = 300) {
+  if (element.isConnected) requestAnimationFrame(() => setTimeout(then));
+  else if (frames > 0) requestAnimationFrame(() => whenShown(element, then, frames - 1));
+}
+
 function newsNotice(onRestored) {
   const status = notice();
   const element = h("div", { class: "journal-news" }, status.element);
   if (!news) return element;
   const { message, undoId } = news;
   news = null;
-  // Said just after the page is shown, so the live region announces it.
-  setTimeout(() => {
+  // Said once the page is shown, its live region with it, so that the words are announced.
+  whenShown(status.element, () => {
     status.info(message);
     if (!undoId) return;
     const undo = h("button", { type: "button", class: "button secondary small-button" }, "Undo");
@@ -166,9 +175,14 @@ function newsNotice(onRestored) {
       try {
         await restoreEntry(undoId);
         status.info("Your entry is back.");
-        await onRestored();
+        // The message replaces Undo: focus goes to the entry that came back.
+        await onRestored(undoId);
       } catch {
         status.error("That entry couldn't be brought back. Please try again.");
+      }
+      // Undo is gone with the old message: if focus went with it, the page's heading has it.
+      if (!undo.isConnected && document.activeElement === document.body) {
+        element.closest("section")?.querySelector("h1")?.focus();
       }
     });
     status.element.querySelector("[role=status] p")?.append(" ", undo);
@@ -242,7 +256,10 @@ export async function journalView() {
   }
 
   search.input.addEventListener("input", show);
-  const listNews = newsNotice(load);
+  const listNews = newsNotice(async (id) => {
+    await load();
+    listArea.querySelector(`a[href="/journal/entry?id=${encodeURIComponent(id)}"]`)?.focus();
+  });
   const problem = notice();
   try {
     await load();

@@ -4,7 +4,7 @@ import { listReflections, saveReflection } from "../checkins.js";
 import { choiceGroup } from "../chips.js";
 import { h } from "../dom.js";
 import { loadInstrument, scoreReflection } from "../reflection.js";
-import { busy, notice, page, showPage } from "../ui.js";
+import { announce, busy, notice, page, showPage } from "../ui.js";
 
 function results(instrument, scored, previous) {
   const before = new Map((previous?.results ?? []).map((r) => [r.id, r]));
@@ -75,6 +75,8 @@ export async function reflectionView() {
       try {
         await saveReflection({ instrument, answers, results: scored });
         showPage(results(instrument, scored, previous));
+        // The new page's heading takes focus; that it was kept is said too.
+        announce("Your reflection is kept.");
       } catch (error) {
         status.error(`Your reflection wasn't kept: ${error.message}`);
       }
