@@ -80,7 +80,7 @@ function kindOf(record) {
 // ── the readable export ──────────────────────────────────────────────────────────────
 
 const PLAN_SECTIONS = [
-  ["warningSigns", "Early warning signs"],
+  ["warningSigns", "Signs I'm running low"],
   ["helps", "What helps me"],
   ["avoid", "What I try to avoid"],
   ["people", "People I can talk to"],

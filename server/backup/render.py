@@ -29,7 +29,7 @@ NONE = "—"
 MAX_DEPTH = 12
 
 PLAN_SECTIONS = (
-    ("warningSigns", "Early warning signs"),
+    ("warningSigns", "Signs I'm running low"),
     ("helps", "What helps me"),
     ("avoid", "What I try to avoid"),
     ("people", "People I can talk to"),

@@ -103,7 +103,7 @@ def test_jade_fills_her_plan_for_the_first_time(page, live_server, screenshot, p
     assert serious_violations(page) == []
     page.get_by_role("button", name="Start my plan").click()
 
-    step(page, 1, "My early warning signs")
+    step(page, 1, "Signs I'm running low")
     page.get_by_role("checkbox", name="Not sleeping").check()
     page.get_by_role("checkbox", name="Replaying a shift in my head").check()
     page.get_by_label("A sign of your own").fill("Going quiet in handover")
@@ -166,7 +166,7 @@ def test_jade_fills_her_plan_for_the_first_time(page, live_server, screenshot, p
     expect(app.heading).to_have_text("Your plan is ready")
     page.get_by_role("link", name="See my plan").click()
     expect(app.heading).to_have_text("Your self-care plan")
-    signs = section(page, "My early warning signs")
+    signs = section(page, "Signs I'm running low")
     for sign in ("Not sleeping", "Replaying a shift in my head", "Going quiet in handover"):
         expect(signs.get_by_role("listitem").filter(has_text=sign)).to_be_visible()
     expect(section(page, "What helps me")).to_contain_text("A walk before I go in")
@@ -259,7 +259,7 @@ def test_the_plan_opens_offline_and_an_offline_edit_syncs_once(page, context, li
     page.reload()
     expect(app.heading).to_have_text("Your self-care plan")
     expect(app.offline_note).to_be_visible()
-    expect(section(page, "My early warning signs")).to_contain_text("Not sleeping")
+    expect(section(page, "Signs I'm running low")).to_contain_text("Not sleeping")
     expect(page.get_by_role("link", name="Call Sam")).to_be_visible()
 
     page.get_by_role("button", name="Add my reasons").click()
@@ -348,7 +348,7 @@ def test_the_first_fill_works_by_keyboard_alone(page, live_server, page_errors):
     expect(app.heading).to_have_text("Your self-care plan")
     tab_to(page, page.get_by_role("button", name="Start my plan"))
     page.keyboard.press("Enter")
-    step(page, 1, "My early warning signs")
+    step(page, 1, "Signs I'm running low")
     tab_to(page, page.get_by_role("checkbox", name="Dreading the next shift"))
     page.keyboard.press("Space")
     expect(page.get_by_role("checkbox", name="Dreading the next shift")).to_be_checked()
@@ -447,7 +447,7 @@ def test_two_devices_each_make_a_plan_offline_and_nothing_is_lost(
     # The laptop lost the race: its plan comes back merged with the phone's, and she is told.
     laptop.get_by_role("link", name="See my plan").click()
     expect(laptop.get_by_text(MERGED)).to_be_visible()
-    signs = section(laptop, "My early warning signs").get_by_role("listitem")
+    signs = section(laptop, "Signs I'm running low").get_by_role("listitem")
     expect(signs).to_have_text(["Not sleeping", "Skipping meals"])
     expect(section(laptop, "People I can talk to")).to_contain_text("Sam")
     expect(section(laptop, "My reasons")).to_contain_text("For my kids.")
@@ -459,7 +459,7 @@ def test_two_devices_each_make_a_plan_offline_and_nothing_is_lost(
     assert sync_now(page)["error"] is None
     page.get_by_role("link", name="See my plan").click()
     expect(page.get_by_text(MERGED)).to_be_visible()
-    expect(section(page, "My early warning signs").get_by_role("listitem")).to_have_text(
+    expect(section(page, "Signs I'm running low").get_by_role("listitem")).to_have_text(
         ["Not sleeping", "Skipping meals"]
     )
 
@@ -480,12 +480,12 @@ def test_two_devices_each_make_a_plan_offline_and_nothing_is_lost(
     assert len(laptop.evaluate("window.conflicts")) == 1
     for device in (laptop, page):
         TendApp(device).open("/plan")
-        expect(section(device, "My early warning signs")).to_contain_text("Skipping meals")
+        expect(section(device, "Signs I'm running low")).to_contain_text("Skipping meals")
         expect(section(device, "People I can talk to")).to_contain_text("Sam")
         assert sync_now(device)["error"] is None
     for device in (laptop, page):
         TendApp(device).open("/plan")
-        expect(section(device, "My early warning signs")).to_contain_text("Skipping meals")
+        expect(section(device, "Signs I'm running low")).to_contain_text("Skipping meals")
         expect(device.get_by_text(MERGED)).to_have_count(0)
         assert run(device, "return (await plan.loadPlan()).plan.mergedAt;") is None
 

@@ -9,7 +9,7 @@ import {
   emptyPlan, loadPlan, loadPlanDraft, phoneProblem, saveFirstPlan, savePlanDraft, saveSection,
 } from "../plan.js";
 import { syncEvents } from "../sync.js";
-import { busy, field, notice, page, showPage } from "../ui.js";
+import { busy, draftNote, field, notice, page, showPage } from "../ui.js";
 
 const TITLE = "Your self-care plan";
 const DRAFT_PAUSE_MS = 500;
@@ -17,7 +17,7 @@ const DRAFT_PAUSE_MS = 500;
 export const SECTIONS = Object.freeze([
   {
     key: "warningSigns",
-    title: "My early warning signs",
+    title: "Signs I'm running low",
     why: "Stress often shows in small ways before it gets big. Noticing them early gives you "
       + "the chance to look after yourself sooner.",
     legend: "Signs I might notice",
@@ -94,13 +94,13 @@ const timeLabel = (iso) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", m
   .format(new Date(iso));
 
 /** Keeps `snapshot()` as a sealed draft when she pauses and when the app is hidden, saying so
-    in `kept`; writes go one after another, and none is made once `stop()` has been called. */
+    through `kept` (ui.js draftNote); writes go one after another, and none is made once
+    `stop()` has been called. */
 function draftKeeper(snapshot, kept) {
   let dirty = false;
   let pause = null;
   let stopped = false;
   let writing = Promise.resolve();
-  const waiting = kept.textContent;
   function keep() {
     clearTimeout(pause);
     if (!dirty || stopped) return writing;
@@ -108,10 +108,10 @@ function draftKeeper(snapshot, kept) {
     const draft = snapshot();
     writing = writing.then(() => savePlanDraft(draft)).then(({ savedAt }) => {
       // Said only while nothing newer waits to be kept.
-      if (!stopped && !dirty) kept.textContent = `Kept on this device at ${timeLabel(savedAt)}.`;
+      if (!stopped && !dirty) kept.say(`Kept on this device at ${timeLabel(savedAt)}.`);
     }).catch(() => {
       dirty = true;
-      kept.textContent = "What you chose couldn't be kept just now. Please don't close Tend yet.";
+      kept.say("What you chose couldn't be kept just now. Please don't close Tend yet.");
     });
     return writing;
   }
@@ -123,7 +123,7 @@ function draftKeeper(snapshot, kept) {
   return {
     changed() {
       dirty = true;
-      kept.textContent = waiting;
+      kept.waiting();
       clearTimeout(pause);
       pause = setTimeout(keep, DRAFT_PAUSE_MS);
     },
@@ -411,7 +411,7 @@ function guidedFill(draft) {
   };
   const region = h("div", { class: "plan-step" });
   const status = notice();
-  const kept = h("p", { class: "small draft-note" }, "What you choose is kept on this device as you go.");
+  const kept = draftNote("What you choose is kept on this device as you go.");
   let editor = null;
   const keeper = draftKeeper(() => {
     if (editor) state.plan[SECTIONS[state.step].key] = editor.value();
@@ -436,7 +436,7 @@ function guidedFill(draft) {
       h("p", {}, spec.why),
       editor.element,
       h("p", { class: "small plan-skip-note" }, "You can leave this empty and come back to it any time."),
-      kept,
+      kept.element,
       status.element,
       h("div", { class: "step-buttons" }, back, next));
     form.addEventListener("input", () => { label(); keeper.changed(); });
@@ -613,7 +613,7 @@ function editPage(spec, plan, draft = null) {
   const save = h("button", { type: "submit", class: "button small-button" }, "Save changes");
   const cancel = h("button", { type: "button", class: "button secondary small-button" },
     draft ? "Let these changes go" : "Cancel");
-  const kept = h("p", { class: "small draft-note" }, "Your changes are kept on this device as you go.");
+  const kept = draftNote("Your changes are kept on this device as you go.");
   const keeper = draftKeeper(() => ({
     mode: "edit", section: spec.key, before, value: editor.value(), pending: editor.pending(),
   }), kept);
@@ -621,7 +621,7 @@ function editPage(spec, plan, draft = null) {
     h("p", {}, spec.why),
     editor.element,
     status.element,
-    kept,
+    kept.element,
     h("div", { class: "step-buttons" }, cancel, save));
   form.addEventListener("input", () => keeper.changed());
   form.addEventListener("change", () => keeper.changed());
