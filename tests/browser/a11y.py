@@ -229,9 +229,11 @@ def focus_change(page: Page, box: dict) -> dict:
         restored = page.evaluate(_REFOCUS)
     with Image.open(io.BytesIO(focused)) as a, Image.open(io.BytesIO(unfocused)) as b:
         after, before = a.convert("RGB"), b.convert("RGB")
-    changed = ImageChops.difference(after, before).convert("L").getdata()
+    changed = ImageChops.difference(after, before).convert("L").get_flattened_data()
     area = 0
-    for index, pixels in enumerate(zip(after.getdata(), before.getdata(), strict=True)):
+    for index, pixels in enumerate(
+        zip(after.get_flattened_data(), before.get_flattened_data(), strict=True)
+    ):
         if changed[index]:
             la, lb = (_relative_luminance(p) for p in pixels)
             area += (max(la, lb) + 0.05) / (min(la, lb) + 0.05) >= 3
