@@ -7,7 +7,9 @@ Installs the pinned npm ``lighthouse`` and ``puppeteer-core`` into bench/lightho
 temporary SQLite database, and runs bench/lighthouse/audit.mjs: the welcome page signed out
 (from cold), then home, journal, check-in, right now and trends for a worker who signed in
 through the PWA's own form in the audited browser (her key stays in that profile), with
-two months of daily check-ins and two journal entries. Categories: Performance,
+two months of daily check-ins and two journal entries; then, on the same device, her
+supervisor Claire (supervisees, and preparing supervision with Jade, who has shared her
+week) and the admin Priya (people, support lines, organisation figures). Categories: Performance,
 Accessibility, Best Practices, each judged against 95. Reports go to
 bench/lighthouse/reports/: JSON for every screen, HTML for the welcome and home pages only
 (each is ~600 KB).
@@ -170,7 +172,8 @@ def report(result: dict, load: tuple[float, float]) -> None:
             score = screen["scores"][category]
             mark = "PASS" if score >= TARGET else "SHORT"
             cells.append(f"{score:>3} {mark:<5}".rjust(width))
-        print(f"{screen['name']:<11} {' '.join(cells)}")
+        broken = f"  (not measured: {screen['runtimeError']})" if screen["runtimeError"] else ""
+        print(f"{screen['name']:<11} {' '.join(cells)}{broken}")
     print()
     for screen in result["audits"]:
         metrics = screen["metrics"]
