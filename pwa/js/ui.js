@@ -106,12 +106,13 @@ export function notice() {
   };
 }
 
+let unsay = 0;
+
 /**
  * Say `message` politely through the page's own live region (#said), there from the start:
  * for news that comes with a new page, whose own regions arrive together with it and so
  * would not be read. Emptied first, so the same news twice is said twice.
  */
-let unsay = 0;
 export function announce(message) {
   const region = document.getElementById("said");
   if (!region) return;

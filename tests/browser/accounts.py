@@ -3,7 +3,9 @@ wrapped in the browser exactly as the set-up and join screens do it."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from collections.abc import Callable
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 DEFAULT_PASSWORD = "a calm walk by the river"
 
@@ -16,6 +18,50 @@ _CREATE_ACCOUNT = """async ({root, endpoint, body, account, password}) => {
     );
     return {me: session.current().me, recovery_code: recoveryCode};
 }"""
+
+
+ACCOUNT_ID = "async () => (await (await fetch('/api/account')).json()).id"
+
+
+class Phones:
+    """For a module's cast of people: each gets a phone of her own (a browser context at
+    the phone size, on the live server), and all are closed together."""
+
+    def __init__(self, browser: Browser, phone_context_args: dict, live_server) -> None:
+        self.contexts: list[BrowserContext] = []
+        self.args = {**phone_context_args, "base_url": live_server.url}
+        self.browser = browser
+
+    def new_context(self) -> BrowserContext:
+        context = self.browser.new_context(**self.args)
+        self.contexts.append(context)
+        return context
+
+    def new_page(self) -> Page:
+        return self.new_context().new_page()
+
+    @staticmethod
+    def account_id(page: Page) -> str:
+        return page.evaluate(ACCOUNT_ID)
+
+    def cast(self, live_server, email: Callable[[str], str]) -> None:
+        """Priya sets up an organisation; Claire (supervisor, and a worker too) and Jade (a
+        worker Claire supervises) join by invitation, each on a phone of her own."""
+        self.priya = self.new_page()
+        create_organisation(self.priya, live_server, email=email("priya"))
+        self.claire = self.new_page()
+        roles = ["supervisor", "worker"]
+        join_by_link(self.claire, invite(self.priya, roles), name="Claire", email=email("claire"))
+        self.claire_id = self.account_id(self.claire)
+        self.jade = self.new_page()
+        self.jade_email = email("jade")
+        link = invite(self.priya, ["worker"], [self.claire_id])
+        join_by_link(self.jade, link, name="Jade", email=self.jade_email)
+        self.jade_id = self.account_id(self.jade)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
 
 
 def asset_root(page: Page) -> str:
@@ -102,7 +148,7 @@ def supervised_worker(priya: Page, phone, live_server, email) -> tuple[Page, Pag
     create_organisation(priya, live_server, email=email("priya"))
     claire = phone()
     join_by_link(claire, invite(priya, ["supervisor"]), name="Claire", email=email("claire"))
-    claire_id = claire.evaluate("async () => (await (await fetch('/api/account')).json()).id")
+    claire_id = claire.evaluate(ACCOUNT_ID)
     jade = phone()
     join_by_link(jade, invite(priya, ["worker"], [claire_id]), name="Jade", email=email("jade"))
     return jade, claire

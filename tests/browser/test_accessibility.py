@@ -8,28 +8,25 @@ supervises, Jade who shares with her), so the sweep costs one set-up, not one pe
 from __future__ import annotations
 
 import json
-import os
 import re
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.a11y import Keyboard, reflow_problems, resize_text, target_sizes
-from tests.browser.accounts import asset_root, create_organisation, invite, join_by_link
+from tests.browser.a11y import SWEEP, Keyboard, reflow_problems, resize_text, target_sizes
+from tests.browser.accounts import (
+    Phones,
+    asset_root,
+    invite,
+)
 from tests.browser.axe import serious_violations
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.pages import TendApp
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        bool(os.environ.get("TEND_TEST_DATABASE_URL")),
-        reason="the PWA sweep runs in the SQLite pass of the suite",
-    ),
-]
+pytestmark = [pytest.mark.browser, SWEEP]
 
 SEED = """async ({root, checkins, entry}) => {
     const module = await import(`${root}/js/checkins.js`);
@@ -59,33 +56,13 @@ def week_of_checkins() -> list[dict]:
     ]
 
 
-class People:
+class People(Phones):
     """Priya (admin, also a worker), Claire (supervisor) and Jade (worker), each on a phone
     of their own, and a stranger who is signed out."""
 
     def __init__(self, browser, phone_context_args, live_server) -> None:
-        self.contexts: list[BrowserContext] = []
-        self.args = {**phone_context_args, "base_url": live_server.url}
-        self.browser = browser
-        self.priya = self.new_page()
-        create_organisation(self.priya, live_server, email=email("priya"))
-        self.claire = self.new_page()
-        join_by_link(
-            self.claire,
-            invite(self.priya, ["supervisor", "worker"]),
-            name="Claire",
-            email=email("claire"),
-        )
-        self.claire_id = self.account_id(self.claire)
-        self.jade = self.new_page()
-        self.jade_email = email("jade")
-        join_by_link(
-            self.jade,
-            invite(self.priya, ["worker"], [self.claire_id]),
-            name="Jade",
-            email=self.jade_email,
-        )
-        self.jade_id = self.account_id(self.jade)
+        super().__init__(browser, phone_context_args, live_server)
+        self.cast(live_server, email)
         self.entry_id = self.jade.evaluate(
             SEED,
             {
@@ -95,19 +72,6 @@ class People:
             },
         )
         self.stranger = self.new_page()
-
-    def new_page(self) -> Page:
-        context = self.browser.new_context(**self.args)
-        self.contexts.append(context)
-        return context.new_page()
-
-    @staticmethod
-    def account_id(page: Page) -> str:
-        return page.evaluate("async () => (await (await fetch('/api/account')).json()).id")
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,6 @@ Not covered here: admin screens (another helper owns them), push and device mess
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -56,9 +55,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.a11y import announcements, expect_announced, record_announcements
+from tests.browser.a11y import SWEEP, announcements, expect_announced, record_announcements
 from tests.browser.accounts import (
     DEFAULT_PASSWORD,
+    Phones,
     asset_root,
     create_organisation,
     invite,
@@ -66,33 +66,25 @@ from tests.browser.accounts import (
 )
 from tests.browser.pages import TendApp
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        bool(os.environ.get("TEND_TEST_DATABASE_URL")),
-        reason="the PWA sweep runs in the SQLite pass of the suite",
-    ),
-]
+pytestmark = [pytest.mark.browser, SWEEP]
 
 
 def email(name: str) -> str:
     return f"{name}.{uuid.uuid4().hex[:8]}@example.org"
 
 
-class People:
+class People(Phones):
     """Priya (admin), Claire (supervisor) and Jade (a worker Claire supervises), each on a
     phone of their own whose every page records what it announces."""
 
     def __init__(self, browser, phone_context_args, live_server) -> None:
-        self.contexts: list[BrowserContext] = []
-        self.args = {**phone_context_args, "base_url": live_server.url}
-        self.browser = browser
+        super().__init__(browser, phone_context_args, live_server)
         priya = self.new_context().new_page()
         create_organisation(priya, live_server, email=email("priya"))
         self.claire = self.new_context()
         claire = self.claire.new_page()
         join_by_link(claire, invite(priya, ["supervisor"]), name="Claire", email=email("claire"))
-        claire_id = claire.evaluate("async () => (await (await fetch('/api/account')).json()).id")
+        claire_id = self.account_id(claire)
         self.jade = self.new_context()
         jade = self.jade.new_page()
         join_by_link(jade, invite(priya, ["worker"], [claire_id]), name="Jade", email=email("jade"))
@@ -106,14 +98,9 @@ class People:
         TendApp(jade).wait_until_ready_offline()
 
     def new_context(self) -> BrowserContext:
-        context = self.browser.new_context(**self.args)
+        context = super().new_context()
         record_announcements(context)
-        self.contexts.append(context)
         return context
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
 
 
 @pytest.fixture(scope="module")

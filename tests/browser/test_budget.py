@@ -17,7 +17,6 @@ Figures are printed and written to ``test-artifacts/budget.json``; see docs/perf
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,16 +24,11 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import BrowserContext, Page, Request, Response, expect
 
+from tests.browser.a11y import SWEEP
 from tests.browser.accounts import create_organisation, invite, join_by_link
 from tests.browser.conftest import ARTIFACTS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        bool(os.environ.get("TEND_TEST_DATABASE_URL")),
-        reason="the PWA sweep runs in the SQLite pass of the suite",
-    ),
-]
+pytestmark = [pytest.mark.browser, SWEEP]
 
 KB = 1024
 # The whole app shell on a cold first load, signed out or signed in (issue 12).

@@ -9,26 +9,22 @@ Jade (a worker Claire supervises, with one journal entry and one recorded superv
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.a11y import Keyboard, focus_state
-from tests.browser.accounts import asset_root, create_organisation, invite, join_by_link
+from tests.browser.a11y import SWEEP, Keyboard, focus_state
+from tests.browser.accounts import (
+    Phones,
+    asset_root,
+)
 from tests.browser.pages import TendApp
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        bool(os.environ.get("TEND_TEST_DATABASE_URL")),
-        reason="the PWA sweep runs in the SQLite pass of the suite",
-    ),
-]
+pytestmark = [pytest.mark.browser, SWEEP]
 
 ENTRY = {"title": "After the handover", "body": "Sat in the car a while."}
 GET_JSON = "async (path) => (await fetch(path)).json()"
@@ -49,31 +45,12 @@ def run(page: Page, body: str, arg=None):
     )
 
 
-class People:
+class People(Phones):
     """Priya, Claire and Jade, each on a phone of their own."""
 
     def __init__(self, browser, phone_context_args, live_server) -> None:
-        self.contexts: list[BrowserContext] = []
-        self.args = {**phone_context_args, "base_url": live_server.url}
-        self.browser = browser
-        self.priya = self.new_page()
-        create_organisation(self.priya, live_server, email=email("priya"))
-        self.claire = self.new_page()
-        join_by_link(
-            self.claire,
-            invite(self.priya, ["supervisor", "worker"]),
-            name="Claire",
-            email=email("claire"),
-        )
-        claire_id = self.account_id(self.claire)
-        self.jade = self.new_page()
-        join_by_link(
-            self.jade,
-            invite(self.priya, ["worker"], [claire_id]),
-            name="Jade",
-            email=email("jade"),
-        )
-        self.jade_id = self.account_id(self.jade)
+        super().__init__(browser, phone_context_args, live_server)
+        self.cast(live_server, email)
         self.entry_id = run(
             self.jade,
             """const journal = await load('journal');
@@ -87,19 +64,6 @@ class People:
             "return (await load('api')).post('/api/supervision/sessions', arg);",
             {"worker_id": self.jade_id, "held_on": date.today().isoformat()},
         )
-
-    def new_page(self) -> Page:
-        context = self.browser.new_context(**self.args)
-        self.contexts.append(context)
-        return context.new_page()
-
-    @staticmethod
-    def account_id(page: Page) -> str:
-        return page.evaluate("async () => (await (await fetch('/api/account')).json()).id")
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
 
 
 @pytest.fixture(scope="module")

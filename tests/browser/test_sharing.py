@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from tests.browser.accounts import (
+    ACCOUNT_ID,
     asset_root,
     create_organisation,
     invite,
@@ -75,10 +76,10 @@ def test_share_preview_view_log_and_revoke_across_three_people(
     join_by_link(
         claire, invite(priya, ["supervisor", "worker"]), name="Claire", email=email("claire")
     )
-    claire_id = claire.evaluate("async () => (await (await fetch('/api/account')).json()).id")
+    claire_id = claire.evaluate(ACCOUNT_ID)
     jade = phone()
     join_by_link(jade, invite(priya, ["worker"], [claire_id]), name="Jade", email=email("jade"))
-    jade_id = jade.evaluate("async () => (await (await fetch('/api/account')).json()).id")
+    jade_id = jade.evaluate(ACCOUNT_ID)
     jade.evaluate(SEED, {"root": asset_root(jade), "checkins": two_weeks_of_checkins()})
     for title, body in (
         ("After the restraint", "Sat in the car for ten minutes."),

@@ -8,7 +8,6 @@ moves, and the phone never vibrates unless she turned vibration on."""
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -17,18 +16,13 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.accounts import asset_root, create_organisation, invite, join_by_link
+from tests.browser.a11y import SWEEP
+from tests.browser.accounts import ACCOUNT_ID, asset_root, create_organisation, invite, join_by_link
 from tests.browser.axe import AXE_SOURCE, SERIOUS
 from tests.browser.conftest import ARTIFACTS, PHONE
 from tests.browser.pages import TendApp
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        bool(os.environ.get("TEND_TEST_DATABASE_URL")),
-        reason="the PWA sweep runs in the SQLite pass of the suite",
-    ),
-]
+pytestmark = [pytest.mark.browser, SWEEP]
 
 REVIEW = ARTIFACTS / "visual-review"
 THEMES = ("light", "dark")
@@ -51,7 +45,6 @@ ASK_TO_TALK = """async ({root, supervisor}) => {
     const checkins = await (await import(`${root}/js/checkins.js`)).listCheckins();
     await sharing.shareWith(supervisor, sharing.recoveryShare(checkins));
 }"""
-ACCOUNT_ID = "async () => (await (await fetch('/api/account')).json()).id"
 
 # Visible elements that hide their overflow but hold more text than fits.
 CLIPPED = """() => [...document.querySelectorAll('body *')].filter((el) => {
