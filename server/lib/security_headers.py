@@ -10,6 +10,8 @@ on its own script, so `/sw.js` keeps the whole set; the scripts it imports do no
 
 from __future__ import annotations
 
+import re
+
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.settings import ServerSettings
@@ -107,7 +109,9 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
 
-        worker = scope["path"] == _WORKER_PATH
+        # As Litestar routes it (doubled and trailing slashes do not count), and under any
+        # root path: more headers than needed is the safe way to be wrong.
+        worker = re.sub(r"/+", "/", scope["path"]).rstrip("/").endswith(_WORKER_PATH)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -96,3 +96,20 @@ async def test_hsts_reaches_subresources_too(make_settings):
         response = await client.get("/manifest.webmanifest")
     assert response.headers["strict-transport-security"].startswith("max-age=63072000")
     assert "content-security-policy" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/sw.js", "/sw.js/", "//sw.js"])
+async def test_the_service_worker_keeps_its_policy_however_its_address_is_written(client, path):
+    response = await client.get(path)
+    assert "require-trusted-types-for 'script'" in response.headers["content-security-policy"]
+
+
+async def test_a_304_and_a_head_keep_the_whole_set(client):
+    """Neither carries a content type of its own to go by: both keep every header."""
+    first = await client.get("/")
+    again = await client.get("/", headers={"if-none-match": first.headers["etag"]})
+    assert again.status_code == 304
+    head = await client.head("/sw.js")
+    for response in (again, head):
+        for name in DOCUMENT_ONLY:
+            assert name in response.headers, name
