@@ -13,6 +13,7 @@ export function page(title, ...children) {
 /** Show a new page in place of the current one, as the router would: title, focus, top. */
 export function showPage(content) {
   const main = document.getElementById("main");
+  unannounce();
   main.replaceChildren(content);
   const heading = content.querySelector("h1");
   document.title = `${heading.textContent} — Tend`;
@@ -106,45 +107,55 @@ export function notice() {
   };
 }
 
-let unsay = 0;
+let sayTimer = 0;
+let unsayTimer = 0;
+
+/** Empty #said: news belongs to the page it came with (showPage calls this). */
+function unannounce() {
+  clearTimeout(sayTimer);
+  clearTimeout(unsayTimer);
+  document.getElementById("said")?.replaceChildren();
+}
 
 /**
  * Say `message` politely through the page's own live region (#said), there from the start:
  * for news that comes with a new page, whose own regions arrive together with it and so
- * would not be read. Emptied first, so the same news twice is said twice.
+ * would not be read. Emptied first and filled a moment later (two changes a screen reader
+ * does not merge), so the same news twice is said twice; emptied again after 10 s or when
+ * the page changes, so reading a later page from the top doesn't meet old news.
  */
 export function announce(message) {
   const region = document.getElementById("said");
   if (!region) return;
-  region.replaceChildren();
-  clearTimeout(unsay);
-  setTimeout(() => {
+  unannounce();
+  sayTimer = setTimeout(() => {
     region.replaceChildren(h("p", {}, message));
-    // Gone once said, so that reading a later page from the top doesn't meet old news.
-    unsay = setTimeout(() => region.replaceChildren(), 10_000);
-  });
+    unsayTimer = setTimeout(unannounce, 10_000);
+  }, 150);
 }
 
 /**
- * The line under a form kept as a draft as she goes: `hint` at first, then each "Kept on
- * this device at …" as a status message, in a region that is in the page, empty, from the
- * start. Words are replaced only when they change, so a minute's autosaves are said once and
- * a screen reader doesn't interrupt her writing with each one.
+ * The line under a form kept as a draft as she goes: `hint` at first, then "Kept on this
+ * device at 10:32." on screen. A screen reader hears `spoken` through a status region that
+ * is in the page from the start, and only when those words change: "Kept on this device."
+ * once, not at every pause in her writing; a failure, and the recovery after it, each once.
+ * The visible line is hidden from screen readers, so nothing is read twice.
  */
 export function draftNote(hint) {
   const words = h("span", {}, hint);
-  const said = h("span", {});
+  const shown = h("span", { "aria-hidden": "true", hidden: true });
+  const live = h("span", { class: "visually-hidden", role: "status" });
   return {
-    element: h("p", { class: "small draft-note" }, words, h("span", { role: "status" }, said)),
-    say(message) {
+    element: h("p", { class: "small draft-note" }, words, shown, live),
+    say(message, spoken = message) {
       words.hidden = true;
-      said.hidden = false;
-      if (said.textContent !== message) said.textContent = message;
+      shown.hidden = false;
+      shown.textContent = message;
+      if (live.textContent !== spoken) live.textContent = spoken;
     },
-    /** Changes wait to be kept: the hint again until the next say, and nothing announced
-        (the region itself stays rendered, so what comes next is said). */
+    /** Changes wait to be kept: the hint again on screen until the next say. */
     waiting() {
-      said.hidden = true;
+      shown.hidden = true;
       words.hidden = false;
     },
   };

@@ -276,10 +276,13 @@ class Keyboard:
         self.stops = 0
         self.problems: list[str] = []
 
-    def check(self) -> dict:
-        state = focus_state(self.page)
+    def check(self, state: dict | None = None, *, announced_heading: bool = False) -> dict:
+        """Check the focused element: its focus shows, nothing covers it and, for a control,
+        it differs plainly from the control unfocused. A heading the app focused to announce
+        a change (`announced_heading`) need not show a ring: it is not a control (2.4.7)."""
+        state = state or focus_state(self.page)
         self.stops += 1
-        if not state["visible"]:
+        if not state["visible"] and not announced_heading:
             self.problems.append(f"{self.journey}: no visible focus on {state['name']}")
         if state.get("obscured"):
             self.problems.append(f"{self.journey}: {state['name']} {state['obscured']}")
@@ -332,16 +335,11 @@ class Keyboard:
                 where = "lost to <body>" if not kept else f"on {state['name']}"
                 raise AssertionError(f"{self.journey}: focus {where}, wanted {name!r}")
             self.page.wait_for_timeout(50)
-        self.stops += 1
         announced = self.page.evaluate(
             "() => /^H[1-6]$/.test(document.activeElement.tagName)"
             " && document.activeElement.getAttribute('tabindex') === '-1'"
         )
-        if not state["visible"] and not announced:
-            self.problems.append(f"{self.journey}: no visible focus on {state['name']}")
-        if state.get("obscured"):
-            self.problems.append(f"{self.journey}: {state['name']} {state['obscured']}")
-        return state
+        return self.check(state, announced_heading=announced)
 
     def done(self) -> None:
         assert self.problems == [], "\n".join(self.problems)

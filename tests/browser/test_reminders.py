@@ -430,7 +430,7 @@ def test_times_follow_her_time_zone_and_she_can_move_them_to_this_phones(jade, s
     # Her check-in is at 19:30 on Tokyo's clock, and shown so.
     expect(coming_up(page).filter(has_text="19:30 — check-in").first).to_be_visible()
     looks_right(page, screenshot, "other-zone")
-    page.get_by_role("button", name="Use UK time, as this phone does").click()
+    page.get_by_role("button", name="Use this phone's time (UK time)").click()
     expect(page.get_by_text("Saved. Times are now in UK time.")).to_be_visible()
     expect(page.get_by_text("Times here are in UK time.")).to_be_focused()
     expect(page.get_by_role("button", name=re.compile("this phone's time zone"))).to_have_count(0)

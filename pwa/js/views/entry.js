@@ -87,7 +87,7 @@ async function editor({ entry = null, draft = null, promptId = null }) {
     dirty = false;
     const snapshot = current();
     writing = writing.then(() => saveDraft(snapshot)).then(({ savedAt }) => {
-      if (!finished) kept.say(`Kept on this device at ${timeLabel(savedAt)}.`);
+      if (!finished) kept.say(`Kept on this device at ${timeLabel(savedAt)}.`, "Kept on this device.");
     }).catch(() => {
       dirty = true;
       kept.say("Your words couldn't be kept just now. Please don't close Tend yet.");

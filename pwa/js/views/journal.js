@@ -153,10 +153,11 @@ function groupByDay(entries) {
   return groups;
 }
 
-/** Run `then` a frame after `element` is in the page (given up after about five seconds). */
-function whenShown(element, then, frames = 300) {
-  if (element.isConnected) requestAnimationFrame(() => setTimeout(then));
-  else if (frames > 0) requestAnimationFrame(() => whenShown(element, then, frames - 1));
+/** Run `then` a frame after `element` is in the page; after 15 s of waiting (a very large
+    journal still opening), run it anyway, so that the news and its Undo are never lost. */
+function whenShown(element, then, until = performance.now() + 15_000) {
+  if (element.isConnected || performance.now() > until) requestAnimationFrame(() => setTimeout(then));
+  else requestAnimationFrame(() => whenShown(element, then, until));
 }
 
 function newsNotice(onRestored) {

@@ -101,15 +101,21 @@ function draftKeeper(snapshot, kept) {
   let pause = null;
   let stopped = false;
   let writing = Promise.resolve();
+  let latest = 0;
   function keep() {
     clearTimeout(pause);
     if (!dirty || stopped) return writing;
     dirty = false;
     const draft = snapshot();
+    // Only the newest write speaks: it holds everything the older ones did, so its success
+    // clears an older failure, and an older failure doesn't undo its success.
+    const mine = ++latest;
     writing = writing.then(() => savePlanDraft(draft)).then(({ savedAt }) => {
-      // Said only while nothing newer waits to be kept.
-      if (!stopped && !dirty) kept.say(`Kept on this device at ${timeLabel(savedAt)}.`);
+      if (!stopped && !dirty && mine === latest) {
+        kept.say(`Kept on this device at ${timeLabel(savedAt)}.`, "Kept on this device.");
+      }
     }).catch(() => {
+      if (mine !== latest) return;
       dirty = true;
       kept.say("What you chose couldn't be kept just now. Please don't close Tend yet.");
     });

@@ -76,9 +76,9 @@ export async function reflectionView() {
         await saveReflection({ instrument, answers, results: scored });
         showPage(results(instrument, scored, previous));
         // The new page's heading takes focus; that it was kept is said too.
-        announce("Your reflection is kept.");
+        announce("Your reflection is saved.");
       } catch (error) {
-        status.error(`Your reflection wasn't kept: ${error.message}`);
+        status.error(`Your reflection wasn't saved: ${error.message}`);
       }
     });
   });

@@ -353,7 +353,10 @@ function comingUpSection(context) {
 /** A time zone as people say it: "UK time", "New York time", not "America/New_York". */
 function zoneName(zone) {
   if (zone === "Europe/London") return "UK";
-  if (["UTC", "Etc/UTC", "Etc/GMT", "GMT"].includes(zone)) return "UTC";
+  if (["UTC", "Etc/UTC", "Etc/UCT", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu"].includes(zone)) return "UTC";
+  // Etc/GMT+5 is five hours behind UTC: POSIX signs are the wrong way round.
+  const offset = /^Etc\/GMT([+-])(\d{1,2})$/.exec(zone);
+  if (offset) return `UTC${offset[1] === "+" ? "−" : "+"}${offset[2]}`;
   return zone.split("/").pop().replaceAll("_", " ");
 }
 
@@ -361,10 +364,12 @@ function zoneLine(context) {
   const element = h("div", { class: "zone-line" });
   const status = notice();
   function draw() {
-    const zone = planZone(context.read().plan);
     const phone = phoneTimeZone();
+    // Two names for the same zone (Etc/UTC and UTC) count as the same.
+    const saved = planZone(context.read().plan);
+    const zone = zoneName(saved) === zoneName(phone) ? phone : saved;
     const offer = h("button", { type: "button", class: "button secondary small-button" },
-      `Use ${zoneName(phone)} time, as this phone does`);
+      `Use this phone's time (${zoneName(phone)} time)`);
     offer.addEventListener("click", () => working(offer, "Changing…", async () => {
       try {
         await context.save({ time_zone: phone });
