@@ -107,6 +107,16 @@ export function notice() {
   };
 }
 
+/**
+ * Run `then` a frame after `element` is in the page: news said into a live region built
+ * with its page is announced only once the region is showing. After 15 s of waiting (a
+ * very large journal still opening) it runs anyway, so that news is never lost.
+ */
+export function whenShown(element, then, until = performance.now() + 15_000) {
+  if (element.isConnected || performance.now() > until) requestAnimationFrame(() => setTimeout(then));
+  else requestAnimationFrame(() => whenShown(element, then, until));
+}
+
 let sayTimer = 0;
 let unsayTimer = 0;
 

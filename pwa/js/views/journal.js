@@ -6,7 +6,7 @@ import { findPrompt, moments } from "../prompts.js";
 import { navigate } from "../router.js";
 import { pendingCount, syncEvents } from "../sync.js";
 import { loadToolkit } from "../toolkit.js";
-import { field, notice, page } from "../ui.js";
+import { field, notice, page, whenShown } from "../ui.js";
 
 const UNDO_SECONDS = 10;
 let news = null;
@@ -151,13 +151,6 @@ function groupByDay(entries) {
     groups.get(label).push(entry);
   }
   return groups;
-}
-
-/** Run `then` a frame after `element` is in the page; after 15 s of waiting (a very large
-    journal still opening), run it anyway, so that the news and its Undo are never lost. */
-function whenShown(element, then, until = performance.now() + 15_000) {
-  if (element.isConnected || performance.now() > until) requestAnimationFrame(() => setTimeout(then));
-  else requestAnimationFrame(() => whenShown(element, then, until));
 }
 
 function newsNotice(onRestored) {

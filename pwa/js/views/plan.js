@@ -9,7 +9,7 @@ import {
   emptyPlan, loadPlan, loadPlanDraft, phoneProblem, saveFirstPlan, savePlanDraft, saveSection,
 } from "../plan.js";
 import { syncEvents } from "../sync.js";
-import { busy, draftNote, field, notice, page, showPage } from "../ui.js";
+import { busy, draftNote, field, notice, page, showPage, whenShown } from "../ui.js";
 
 const TITLE = "Your self-care plan";
 const DRAFT_PAUSE_MS = 500;
@@ -581,7 +581,7 @@ function overviewPage(plan, { said = "" } = {}) {
     ...sections,
     notClinical());
   // Said once the page is showing, so that the live region is there to announce it.
-  if (said) requestAnimationFrame(() => status.info(said));
+  if (said) whenShown(status.element, () => status.info(said));
   watchForChanges(root, plan);
   return root;
 }

@@ -67,17 +67,6 @@ export function showProblem(error, fields, status, notDone = "Not saved yet.") {
   fields[fieldKey(shown[0].field)].input.focus();
 }
 
-/** `busy()`, then focus back on the button if nothing else took it: disabling the button
-    while it worked let focus fall to the page. */
-export async function working(button, busyText, work) {
-  try {
-    return await busy(button, busyText, work);
-  } finally {
-    const lost = !document.activeElement || document.activeElement === document.body;
-    if (lost && button.isConnected) button.focus();
-  }
-}
-
 /** A form that saves some of her settings: `collect()` gives `{changes, fields}`. */
 function settingsForm(context, { label, children, collect }) {
   const status = notice();
@@ -90,7 +79,7 @@ function settingsForm(context, { label, children, collect }) {
     status.clear();
     const { changes, fields } = collect();
     for (const target of Object.values(fields)) target.setError("");
-    working(save, "Saving…", async () => {
+    busy(save, "Saving…", async () => {
       try {
         await context.save(changes);
         status.info("Saved.");
@@ -223,7 +212,7 @@ function quietSection(context) {
       fields: { quiet_start: from, quiet_end: to, paused_until: pause },
     }),
   });
-  startAgain.addEventListener("click", () => working(startAgain, "Starting…", async () => {
+  startAgain.addEventListener("click", () => busy(startAgain, "Starting…", async () => {
     try {
       await context.save({ paused_until: null });
     } catch (error) {
@@ -320,7 +309,7 @@ function comingUpSection(context) {
     if (item.kind !== "follow-up") return h("li", {}, text);
     const cancel = h("button", { type: "button", class: "button secondary small-button" }, "Cancel");
     cancel.setAttribute("aria-label", `Cancel the follow-up: ${words}`);
-    cancel.addEventListener("click", () => working(cancel, "Cancelling…", async () => {
+    cancel.addEventListener("click", () => busy(cancel, "Cancelling…", async () => {
       try {
         await cancelFollowUp(item.id);
         await context.reload();
@@ -336,7 +325,7 @@ function comingUpSection(context) {
   // Anyone can ask for a follow-up any day, not only after a hard one: so that one waiting
   // says nothing about why.
   const ask = h("button", { type: "button", class: "button secondary" }, "Check in with me tomorrow");
-  ask.addEventListener("click", () => working(ask, "Setting it up…", async () => {
+  ask.addEventListener("click", () => busy(ask, "Setting it up…", async () => {
     try {
       await addFollowUps([24]);
       await context.reload();
@@ -370,7 +359,7 @@ function zoneLine(context) {
     const zone = zoneName(saved) === zoneName(phone) ? phone : saved;
     const offer = h("button", { type: "button", class: "button secondary small-button" },
       `Use this phone's time (${zoneName(phone)} time)`);
-    offer.addEventListener("click", () => working(offer, "Changing…", async () => {
+    offer.addEventListener("click", () => busy(offer, "Changing…", async () => {
       try {
         await context.save({ time_zone: phone });
       } catch (error) {

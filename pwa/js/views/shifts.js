@@ -9,8 +9,8 @@ import {
   savePattern, shiftKind, shiftWords, todayIn, usualLength, usualShift,
 } from "../reminders.js";
 import { addDays } from "../trends.js";
-import { field, formatDay, notice, page } from "../ui.js";
-import { card, notOpened, problemText, showProblem, working } from "./reminders.js";
+import { busy, field, formatDay, notice, page } from "../ui.js";
+import { card, notOpened, problemText, showProblem } from "./reminders.js";
 
 const MAX_DAYS = 28;
 let selectCount = 0;
@@ -150,7 +150,7 @@ function patternSection(context) {
       missing[0].target.input.focus();
       return;
     }
-    working(save, "Saving…", async () => {
+    busy(save, "Saving…", async () => {
       try {
         await settleZone(context.read());
         await context.update(() => savePattern(patternBody(startsOn.input.value, days)));
@@ -162,7 +162,7 @@ function patternSection(context) {
       status.info(`Saved. Your rota repeats every ${days.length} ${days.length === 1 ? "day" : "days"}.`);
     });
   });
-  clear.addEventListener("click", () => working(clear, "Clearing…", async () => {
+  clear.addEventListener("click", () => busy(clear, "Clearing…", async () => {
     try {
       await context.update(async () => {
         await clearPattern();
@@ -207,7 +207,7 @@ function oneOffSection(context) {
         const words = shiftWords(shift, today);
         const remove = h("button", { type: "button", class: "button secondary small-button" }, "Remove");
         remove.setAttribute("aria-label", `Remove: ${words}`);
-        remove.addEventListener("click", () => working(remove, "Removing…", async () => {
+        remove.addEventListener("click", () => busy(remove, "Removing…", async () => {
           try {
             await context.update(async () => {
               await removeShift(shift.id);
@@ -241,7 +241,7 @@ function oneOffSection(context) {
       missing.input.focus();
       return;
     }
-    working(add, "Adding…", async () => {
+    busy(add, "Adding…", async () => {
       try {
         await settleZone(context.read());
         await context.update(() => addShift({
