@@ -111,7 +111,8 @@ class SecurityHeadersMiddleware:
 
         # As Litestar routes it (doubled and trailing slashes do not count), and under any
         # root path: more headers than needed is the safe way to be wrong.
-        worker = re.sub(r"/+", "/", scope["path"]).rstrip("/").endswith(_WORKER_PATH)
+        path = scope["path"]
+        worker = "sw.js" in path and re.sub(r"/+", "/", path).rstrip("/").endswith(_WORKER_PATH)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
